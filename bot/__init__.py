@@ -1,0 +1,1 @@
+"""Composition root: settings, Application wiring, CLI (`hrdbot …`), console transport."""

@@ -1,0 +1,104 @@
+"""Builds the Application: database, clock, search index, handlers, dispatcher and scheduler jobs."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.sender import TelegramSender
+from bot.settings import Settings
+from db.clock import Clock
+from db.migrate import upgrade
+from db.seed import seed_all
+from db.session import make_engine, make_sessionmaker, session_scope
+from handlers.notices import render_notice
+from handlers.registry import register_all
+from handlers.services import SERVICES_KEY, Services
+from locales import translator
+from notifications.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+async def prepare_database(engine: AsyncEngine, clock: Clock) -> int:
+    """Migrate and seed (idempotent): the console and `hrdbot run` work on a brand-new database."""
+    await upgrade(engine)
+    async with session_scope(make_sessionmaker(engine)) as session:
+        report = await seed_all(session, clock.now())
+    return report.total
+
+
+def render_for_language(kind: str, params: dict, language: str):
+    return render_notice(kind, params, translator(language))
+
+
+@dataclass
+class Runtime:
+    """Everything one running bot owns; `close()` releases it."""
+
+    app: Application
+    services: Services
+    engine: AsyncEngine
+    dispatcher: Dispatcher
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+    async def tick(self) -> None:
+        """One pass of the periodic work: plan due reminders, start due broadcasts, send the outbox."""
+        for job in periodic_jobs():
+            await job(self)
+        await self.dispatcher.drain()
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        await self.engine.dispose()
+
+
+def periodic_jobs() -> list:
+    """Jobs other features contribute (reminder planning, scheduled broadcasts). Each: async fn(runtime)."""
+    import importlib
+
+    jobs = []
+    for name in ("notifications.exams.jobs", "notifications.broadcasts.jobs"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        jobs.extend(module.JOBS)
+    return jobs
+
+
+async def build_runtime(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
+                        engine: AsyncEngine | None = None, rate_limit: bool = True,
+                        prepare: bool = True) -> Runtime:
+    clock = clock or settings.clock()
+    engine = engine or make_engine(settings.database_url)
+    if prepare:
+        await prepare_database(engine, clock)
+    services = Services(sessionmaker=make_sessionmaker(engine), clock=clock, admin_ids=settings.admin_ids,
+                        default_language=settings.locale)
+    await services.reload_search()
+
+    builder: ApplicationBuilder = Application.builder().token(settings.token or "0:console")
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit and request is None:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app = builder.build()
+    app.bot_data[SERVICES_KEY] = services
+    register_all(app)
+    dispatcher = Dispatcher(services.sessionmaker, clock, TelegramSender(app.bot), render_for_language)
+    runtime = Runtime(app, services, engine, dispatcher)
+    services.extras["runtime"] = runtime
+    return runtime

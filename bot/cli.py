@@ -1,0 +1,47 @@
+"""`hrdbot …`: the command line. Each module in bot/commands adds its sub-commands with `add_commands(sub)`."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import pkgutil
+import sys
+
+import bot.commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hrdbot", description="Telegram assistant of the Seoul HRD Center (서울시 인재개발원)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(bot.commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"bot.commands.{info.name}").add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        result = args.func(args)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        return int(result or 0)
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"hrdbot: {exc}", file=sys.stderr)
+        return 2
+
+
+class CliError(Exception):
+    """A problem to report in one line (bad token, unreadable file…), never a traceback."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of `hrdbot`, one module per feature."""

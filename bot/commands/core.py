@@ -1,0 +1,147 @@
+"""console, run, search, db upgrade|seed, admin add|remove|list."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.settings import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("run", help="run the bot on Telegram (TELEGRAM_BOT_TOKEN)")
+    p.add_argument("--webhook", metavar="URL", help="use a webhook at this public URL instead of polling")
+    p.add_argument("--listen", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("search", help="search the catalog")
+    p.add_argument("query", nargs="?", help="what to look for")
+    p.add_argument("--json", action="store_true", help="print a JSON array of results")
+    p.add_argument("--jsonl", action="store_true", help="read one query per line on stdin, print one JSON array per line")
+    p.add_argument("--limit", type=int, default=8)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("db", help="database: upgrade (migrate) or seed (load the 2022 catalog and exam calendar)")
+    p.add_argument("action", choices=["upgrade", "seed"])
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("admin", help="staff role: add, remove or list staff by Telegram user id")
+    p.add_argument("action", choices=["add", "remove", "list"])
+    p.add_argument("telegram_id", nargs="?", type=int)
+    p.set_defaults(func=cmd_admin)
+
+
+async def cmd_console(args) -> int:
+    from bot.console import run_console
+
+    await run_console(Settings.from_env())
+    return 0
+
+
+def cmd_run(args) -> int:
+    from bot.runner import run_bot
+
+    return run_bot(Settings.from_env(), webhook=args.webhook, listen=args.listen, port=args.port)
+
+
+async def _open(settings: Settings, *, prepare: bool = True):
+    from bot.app import prepare_database
+    from db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    if prepare:
+        await prepare_database(engine, settings.clock())
+    return engine, make_sessionmaker(engine)
+
+
+def _hit_json(hit) -> dict:
+    return {"id": hit.course_id, "title": hit.title, "score": round(float(hit.score), 2)}
+
+
+async def cmd_search(args) -> int:
+    from catalog.search import parse_query
+    from catalog.search.loader import load_index
+    from db.session import session_scope
+
+    settings = Settings.from_env()
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with session_scope(sessionmaker) as session:
+            index = await load_index(session)
+    finally:
+        await engine.dispose()
+
+    def run(query: str) -> list:
+        text, filters = parse_query(query)
+        return index.search(text, limit=args.limit, filters=filters)
+
+    if args.jsonl:
+        for line in sys.stdin:
+            print(json.dumps([_hit_json(h) for h in run(line.strip())], ensure_ascii=False), flush=True)
+        return 0
+    if not args.query:
+        print("hrdbot search: give a QUERY or use --jsonl", file=sys.stderr)
+        return 2
+    hits = run(args.query)
+    if args.json:
+        print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False))
+    elif not hits:
+        print("no match")
+    else:
+        for h in hits:
+            print(f"{h.score:6.1f}  {h.course_id:24}  {h.title}")
+    return 0
+
+
+async def cmd_db(args) -> int:
+    from bot.app import prepare_database
+    from db.migrate import upgrade
+    from db.session import make_engine
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        if args.action == "upgrade":
+            await upgrade(engine)
+            print("database is up to date")
+        else:
+            added = await prepare_database(engine, settings.clock())
+            print(f"seeded: {added} new rows")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def cmd_admin(args) -> int:
+    from sqlalchemy import select
+
+    from db.models import User
+    from db.session import session_scope
+
+    settings = Settings.from_env()
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with session_scope(sessionmaker) as session:
+            if args.action == "list":
+                for user in (await session.execute(select(User).where(User.role == "staff").order_by(User.id))).scalars():
+                    print(f"{user.id}\t{user.first_name}")
+                for extra in sorted(settings.admin_ids):
+                    print(f"{extra}\t(HRDBOT_ADMIN_IDS)")
+                return 0
+            if args.telegram_id is None:
+                print("hrdbot admin: give a TELEGRAM_ID", file=sys.stderr)
+                return 2
+            user = await session.get(User, args.telegram_id)
+            if user is None:
+                user = User(id=args.telegram_id, chat_id=args.telegram_id, first_name="", language="ko",
+                            created_at=settings.clock().now())
+                session.add(user)
+            user.role = "staff" if args.action == "add" else "user"
+        print(f"{args.telegram_id}: {'staff' if args.action == 'add' else 'no longer staff'}")
+    finally:
+        await engine.dispose()
+    return 0

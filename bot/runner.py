@@ -1,0 +1,82 @@
+"""`hrdbot run`: the real bot on Telegram (polling, or a webhook that checks Telegram's secret token)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.app import Runtime, build_runtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 15.0  # reminder planning and scheduled broadcasts; the outbox itself is sent continuously
+
+
+def start_background(runtime: Runtime) -> None:
+    """The dispatcher loop and one periodic scheduler tick (the database is the truth, see DESIGN.md)."""
+    runtime.tasks.append(asyncio.create_task(
+        runtime.dispatcher.run_forever(runtime.services.outbox_ready), name="outbox-dispatcher"))
+
+    async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        from bot.app import periodic_jobs
+
+        for job in periodic_jobs():
+            try:
+                await job(runtime)
+            except Exception:  # a database hiccup must not stop the schedule
+                log.exception("scheduler job %s failed", getattr(job, "__name__", job))
+        runtime.services.outbox_ready.set()
+
+    runtime.app.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.0, name="scheduler-tick",
+                                        job_kwargs={"misfire_grace_time": None, "coalesce": True})
+
+
+def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "127.0.0.1", port: int = 8443) -> int:
+    if not settings.token:
+        print("hrdbot run: TELEGRAM_BOT_TOKEN is not set (get one from @BotFather). "
+              "To try the bot without Telegram, run: hrdbot console", file=sys.stderr)
+        return 2
+
+    async def build() -> Runtime:
+        return await build_runtime(settings)
+
+    try:
+        runtime = asyncio.run(build())
+    except Exception as exc:  # database unreachable, bad URL…
+        print(f"hrdbot run: cannot open the database ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    app: Application = runtime.app
+
+    async def post_init(application: Application) -> None:
+        await application.bot.set_my_commands([("start", "시작 / start"), ("help", "도움말 / help"),
+                                                ("search", "과정 검색 / search"), ("lang", "언어 / language")])
+        start_background(runtime)
+
+    async def post_shutdown(application: Application) -> None:
+        await runtime.close()
+
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
+    try:
+        if webhook:
+            secret = settings.webhook_secret or secrets.token_urlsafe(32)
+            app.run_webhook(listen=listen, port=port, webhook_url=webhook, secret_token=secret,
+                            allowed_updates=Update.ALL_TYPES)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("hrdbot run: Telegram rejected TELEGRAM_BOT_TOKEN (invalid token). Check it with @BotFather.",
+              file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"hrdbot run: cannot reach Telegram ({exc}).", file=sys.stderr)
+        return 2
+    except TelegramError as exc:
+        print(f"hrdbot run: Telegram error: {exc}", file=sys.stderr)
+        return 2
+    return 0

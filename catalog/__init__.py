@@ -1,0 +1,1 @@
+"""Courses, cohorts, enrollment, retirement sign-ups and Korean search. No Telegram here."""

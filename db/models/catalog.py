@@ -1,0 +1,94 @@
+"""Courses, cohorts (회차), enrollments and course-news subscriptions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models.base import Base, BigId
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100))  # path joined by '/': 일반교육/직무역량/IT
+    topic: Mapped[str] = mapped_column(String(32))  # course-news topic key (it, leadership, retirement…)
+    delivery: Mapped[str] = mapped_column(String(16))  # face_to_face | online | blended | elearning
+    duration_ko: Mapped[str] = mapped_column(String(64), default="")
+    duration_en: Mapped[str] = mapped_column(String(64), default="")
+    hours: Mapped[float | None]
+    audience: Mapped[str] = mapped_column(Text, default="")
+    audience_en: Mapped[str] = mapped_column(Text, default="")
+    eligibility: Mapped[dict] = mapped_column(default=dict)
+    approval: Mapped[str] = mapped_column(String(8), default="auto")  # auto | staff
+    keywords: Mapped[list] = mapped_column(default=list)
+    keywords_en: Mapped[list] = mapped_column(default=list)
+    aliases: Mapped[list] = mapped_column(default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="course", order_by="Cohort.number", lazy="raise"
+    )
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8), default="day")  # day | month | quarter | year
+    capacity: Mapped[int | None]  # None: unlimited (e-러닝 상시)
+    capacity_estimated: Mapped[bool] = mapped_column(default=False)
+    track: Mapped[str | None] = mapped_column(String(64))
+    track_en: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | closed
+    created_at: Mapped[datetime]
+
+    course: Mapped[Course] = relationship(back_populates="cohorts", lazy="raise")
+
+
+class Enrollment(Base):
+    """A person's request for a seat. Waitlist order is the row id (assigned under the cohort lock)."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "cohort_id"),
+        Index("ix_enrollments_cohort_status", "cohort_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    # pending | confirmed | waitlisted | rejected | cancelled | completed
+    status: Mapped[str] = mapped_column(String(12))
+    waitlist_seq: Mapped[int | None] = mapped_column(BigInteger)
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(default=dict)  # e.g. retirement sign-up answers
+
+
+class TopicSubscription(Base):
+    """Opt-in course news for one topic (category)."""
+
+    __tablename__ = "topic_subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime]

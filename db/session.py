@@ -1,0 +1,69 @@
+"""Engine and session factory for SQLite (embedded default) and PostgreSQL (production)."""
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data dir, so the console works with no configuration."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "hrdbot"
+    base.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{base / 'hrdbot.db'}"
+
+
+def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
+    name = url_or_engine.dialect.name if isinstance(url_or_engine, AsyncEngine) else make_url(url_or_engine).get_backend_name()
+    return name == "sqlite"
+
+
+def make_engine(url: str, **kwargs) -> AsyncEngine:
+    if not is_sqlite(url):
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_async_engine(url, **kwargs)
+
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
+        # We emit BEGIN ourselves (below); WAL lets readers run beside the one writer.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        # SQLite has no SELECT … FOR UPDATE. Every transaction takes the write lock up front
+        # (BEGIN IMMEDIATE), so "count seats, then insert" can never interleave with another
+        # writer and a read never has to be upgraded to a write (which fails with SQLITE_BUSY).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit on success, roll back on any error."""
+    async with sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

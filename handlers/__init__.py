@@ -1,0 +1,1 @@
+"""Telegram handlers: thin (parse → call a service → render). Every feature registers itself in `handlers.registry`."""

@@ -1,0 +1,122 @@
+"""/start, /help, /about, /lang, /cancel, and polite answers to anything we do not understand."""
+from __future__ import annotations
+
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from catalog.center import center_info
+from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.turn import Turn, on_turn
+from locales import LANGUAGES, N_, Translator
+from notifications.messages import Button
+
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+# (command, description) shown by /help; features add theirs to this list in their register().
+HELP: list[tuple[str, str]] = [
+    ("search", N_("search courses (or just type keywords)")),
+    ("about", N_("the HRD Center and its 2022 plan")),
+    ("lang", N_("change language / 언어 변경")),
+    ("cancel", N_("stop what you are doing")),
+]
+
+
+def language_buttons() -> list[list[Button]]:
+    return [[Button(LANGUAGE_NAMES[code], cb("lang", code)) for code in LANGUAGES]]
+
+
+def help_text(tr: Translator) -> str:
+    _ = tr
+    lines = [_("Type what you are looking for — 엑셀, 태국어, 리더십, 퇴직 준비 — and I will find the courses."), ""]
+    lines += [f"/{name} — {tr(desc)}" for name, desc in HELP]
+    return "\n".join(lines)
+
+
+@on_turn
+async def on_start(t: Turn) -> None:
+    _ = t.tr
+    t.clear_flow()
+    name = t.update.effective_user.first_name or ""
+    text = _("Hello {name}! I am the assistant of the Seoul Metropolitan Government HRD Center (서울시 인재개발원).",
+             name=name).replace("  ", " ")
+    t.reply(text + "\n\n" + help_text(t.tr))
+    if not t.user.language_chosen:
+        # Offered, never forced: free text searches whatever is pressed.
+        t.reply(_("Language: 한국어 or English? You can change it any time with /lang."), language_buttons())
+
+
+@on_turn
+async def on_help(t: Turn) -> None:
+    t.reply(help_text(t.tr))
+
+
+@on_turn
+async def on_lang(t: Turn) -> None:
+    t.reply(t.tr("Choose your language:"), language_buttons())
+
+
+@route("lang")
+async def on_lang_button(t: Turn, args: list[str]) -> None:
+    code = str_arg(args, 0)
+    if code not in LANGUAGES:
+        raise StaleButton(code)
+    t.set_language(code)
+    t.edit(t.tr("Language set to English.") if code == "en" else t.tr("Language set to Korean."))
+    t.reply(help_text(t.tr))
+
+
+@on_turn
+async def on_cancel(t: Turn) -> None:
+    had_flow = t.user.flow is not None
+    t.clear_flow()
+    t.reply(t.tr("Stopped. Nothing was saved.") if had_flow else t.tr("There is nothing to stop."))
+
+
+@on_turn
+async def on_about(t: Turn) -> None:
+    t.reply(about_text(t.tr))
+
+
+def about_text(tr: Translator) -> str:
+    info = center_info()
+    _ = tr
+    plan = info.get("plan_2022") or {}
+    lines = [f"🏛 {tr.pick(info.get('name'), info.get('name_en'))}"]
+    org = tr.pick(info.get("organization"), info.get("organization_en"))
+    if org:
+        lines.append(org)
+    if plan:
+        lines += ["", _("2022 training plan: {courses} courses, {rounds} sessions, {learners} learners.",
+                        courses=tr.number(plan.get("courses", 0)), rounds=tr.number(plan.get("rounds", 0)),
+                        learners=tr.number(plan.get("learners", 0)))]
+    for row in plan.get("categories") or info.get("categories") or []:
+        name = tr.pick(row.get("name") or row.get("path"), row.get("name_en") or row.get("path_en"))
+        lines.append(_("• {name}: {courses} courses, {learners} learners", name=name,
+                       courses=tr.number(row.get("courses", 0)), learners=tr.number(row.get("learners", 0))))
+    return "\n".join(lines)
+
+
+@on_turn
+async def on_unknown_command(t: Turn) -> None:
+    t.reply(t.tr("I don't know that command. /help lists what I can do."))
+
+
+@on_turn
+async def on_other_message(t: Turn) -> None:
+    t.reply(t.tr("I can read text messages only. Type a course name or keywords, or /help."))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", on_start))
+    app.add_handler(CommandHandler("help", on_help))
+    app.add_handler(CommandHandler("about", on_about))
+    app.add_handler(CommandHandler(["lang", "language"], on_lang))
+    app.add_handler(CommandHandler("cancel", on_cancel))
+
+
+def register_fallbacks(app: Application, group: int) -> None:
+    """After every feature: free text, then unknown commands, then anything else."""
+    from handlers.search import on_text
+
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text), group=group)
+    app.add_handler(MessageHandler(filters.COMMAND, on_unknown_command), group=group)
+    app.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, on_other_message), group=group)

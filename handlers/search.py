@@ -1,0 +1,130 @@
+"""Search by free text or /search, and the course card."""
+from __future__ import annotations
+
+import unicodedata
+
+from telegram.ext import Application, CommandHandler
+
+from catalog.courses import CourseCard, course_card
+from catalog.search import SearchHit, parse_query
+from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.flows import intents, step_for
+from handlers.labels import APPROVAL, DELIVERY, category_path, label
+from handlers.turn import Turn, on_turn
+from locales import Translator
+from notifications.messages import Button
+
+MAX_QUERY = 200  # longer text is not a search query; say so instead of searching a novel
+RESULTS = 8
+
+
+def has_words(text: str) -> bool:
+    """Letters or digits in any script; emoji, symbols and control characters alone are not a query."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def hit_buttons(hits: list[SearchHit], titles: dict[str, str]) -> list[list[Button]]:
+    return [[Button(f"{i}. {titles.get(h.course_id, h.title)}"[:60], cb("crs", h.course_id))] for i, h in enumerate(hits, 1)]
+
+
+async def english_titles(t: Turn, hits: list[SearchHit]) -> dict[str, str]:
+    if t.tr.lang == "ko" or not hits:
+        return {h.course_id: h.title for h in hits}
+    from sqlalchemy import select
+
+    from db.models import Course
+
+    rows = await t.session.execute(select(Course.id, Course.title_en).where(Course.id.in_([h.course_id for h in hits])))
+    return {cid: title for cid, title in rows.all()}
+
+
+async def run_search(t: Turn, text: str) -> None:
+    _ = t.tr
+    text = text.strip()
+    if len(text) > MAX_QUERY:
+        t.reply(_("That message is too long to search. Please send a few keywords, e.g. 엑셀 or 퇴직 준비."))
+        return
+    if not has_words(text):
+        t.reply(_("Please type a course name or a few keywords, e.g. 엑셀, 태국어, 리더십."))
+        return
+    query, filters = parse_query(text)
+    hits = t.services.search.search(query, limit=RESULTS, filters=filters) if t.services.search else []
+    if not hits:
+        t.reply(_("No course matches “{query}”. Try a shorter keyword (엑셀, 외국어, 리더십) or /help.", query=text[:50]))
+        return
+    titles = await english_titles(t, hits)
+    t.reply(_("Courses matching “{query}”: choose one to see its details.", query=text[:50]), hit_buttons(hits, titles))
+
+
+def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button]]]:
+    _ = tr
+    lines = [
+        f"📘 {tr.pick(card.title, card.title_en)}",
+        _("Category: {path}", path=category_path(card.category)),
+        _("Format: {delivery} · Duration: {duration}", delivery=label(DELIVERY, card.delivery, tr),
+          duration=tr.pick(card.duration_ko, card.duration_en) or "–"),
+    ]
+    audience = tr.pick(card.audience, card.audience_en)
+    if audience:
+        lines.append(_("For: {audience}", audience=audience))
+    lines.append(label(APPROVAL, card.approval, tr))
+    description = tr.pick(card.description, card.description_en)
+    if description:
+        lines += ["", description]
+    buttons: list[Button] = []
+    if card.cohorts:
+        lines += ["", _("Cohorts:")]
+    for c in card.cohorts:
+        when = tr.period(c.start_on, c.end_on, c.precision)
+        track = f" · {tr.pick(c.track, c.track_en)}" if c.track else ""
+        if c.capacity is None:
+            seats = _("open enrolment")
+        elif c.capacity_estimated:
+            seats = _("{left} of about {capacity} seats left (estimate)", left=c.seats_left, capacity=c.capacity)
+        else:
+            seats = _("{left} of {capacity} seats left", left=c.seats_left, capacity=c.capacity)
+        lines.append(_("#{number}: {when}{track} · {seats}", number=c.number, when=when, track=track, seats=seats))
+        if c.status == "open":
+            buttons.append(Button(_("Apply #{number}", number=c.number), cb("enr", c.id)))
+    keyboard = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    return "\n".join(lines), keyboard
+
+
+async def show_card(t: Turn, course_id: str, *, edit: bool = False) -> None:
+    card = await course_card(t.session, course_id)
+    if card is None:
+        raise StaleButton(course_id)
+    text, buttons = render_card(card, t.tr)
+    (t.edit if edit else t.reply)(text, buttons)
+
+
+@route("crs")
+async def on_course_button(t: Turn, args: list[str]) -> None:
+    await show_card(t, str_arg(args, 0))
+
+
+@on_turn
+async def on_search_command(t: Turn) -> None:
+    query = " ".join(t.context.args or [])
+    if not query:
+        t.reply(t.tr("What are you looking for? Send a course name or keywords, e.g. 엑셀, 외국어, 리더십."))
+        return
+    await run_search(t, query)
+
+
+@on_turn
+async def on_text(t: Turn) -> None:
+    """Free text: the current flow's step, else an intent (like a retirement sign-up request), else search."""
+    text = t.text
+    step = step_for(t.user.flow)
+    if step is not None:
+        await step(t, text)
+        return
+    for handle in intents():
+        if await handle(t, text):
+            return
+    await run_search(t, text)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("search", on_search_command))

@@ -1,0 +1,36 @@
+"""What every handler can reach: the database, the clock, the search index. Built by bot/, kept in bot_data."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.clock import Clock
+
+
+@dataclass
+class Services:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    admin_ids: frozenset[int] = frozenset()
+    default_language: str = "ko"
+    search: Any = None  # catalog.search.SearchIndex, rebuilt when the catalog changes
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)  # wakes the dispatcher after a commit
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def reload_search(self) -> None:
+        from catalog.search.loader import load_index
+        from db.session import session_scope
+
+        async with session_scope(self.sessionmaker) as session:
+            self.search = await load_index(session)
+
+
+SERVICES_KEY = "hrdbot.services"
+
+
+def services_of(application_or_context: Any) -> Services:
+    bot_data = getattr(application_or_context, "bot_data")
+    return bot_data[SERVICES_KEY]

@@ -1,0 +1,236 @@
+"""One update = one turn: a database session, the user, their language, and replies sent after commit.
+
+Handlers queue what to say (`reply`, `edit`, `answer`, `document`); the turn commits the session first
+and only then talks to Telegram ("commit, then send": no lock is held across Telegram I/O, and a failed
+transaction never leaves a reply claiming success).
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from db.models import User
+from handlers.services import Services, services_of
+from locales import Translator, translator
+from locales.i18n import normalize_language
+from notifications.messages import Button, Rendered
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+FLOW_TTL = timedelta(hours=24)  # a flow untouched this long is forgotten, so free text searches again
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """Telegram refuses longer messages; cut at a line break where we can."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit - 1)
+    if cut < limit // 2:
+        cut = limit - 1
+    return text[:cut] + "…"
+
+
+def keyboard(buttons: Any) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text[:64], callback_data=b.data, url=b.url) for b in row] for row in buttons if row]
+    )
+
+
+@dataclass
+class _Out:
+    kind: str  # reply | edit | answer | document
+    text: str = ""
+    buttons: Any = None
+    html: bool = False
+    alert: bool = False
+    filename: str | None = None
+    content: bytes | None = None
+
+
+class Turn:
+    def __init__(self, update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
+                 session: AsyncSession, user: User) -> None:
+        self.update = update
+        self.context = context
+        self.services = services
+        self.session = session
+        self.user = user
+        self.tr: Translator = translator(user.language)
+        self.now: datetime = services.clock.now()
+        self._out: list[_Out] = []
+        self._outbox_written = False
+        self.after_commit: list[Callable[[], Awaitable[None]]] = []
+
+    # -- who and what -------------------------------------------------------------------------------
+    @property
+    def _(self) -> Translator:
+        return self.tr
+
+    @property
+    def is_callback(self) -> bool:
+        return self.update.callback_query is not None
+
+    @property
+    def text(self) -> str:
+        msg = self.update.effective_message
+        return (msg.text or msg.caption or "") if msg else ""
+
+    @property
+    def is_staff(self) -> bool:
+        """Checked against the database (and the settings list) on every call, never cached in a button."""
+        return self.user.role == "staff" or self.user.id in self.services.admin_ids
+
+    def set_language(self, lang: str) -> None:
+        self.user.language = normalize_language(lang)
+        self.user.language_chosen = True
+        self.tr = translator(self.user.language)
+
+    # -- conversation state (in the database, so any worker can continue a flow) --------------------------
+    def set_flow(self, flow: str, step: str, data: dict | None = None) -> None:
+        self.user.flow, self.user.flow_step = flow, step
+        self.user.flow_data = dict(data or {})
+        self.user.flow_updated_at = self.now
+
+    def clear_flow(self) -> None:
+        self.user.flow = self.user.flow_step = None
+        self.user.flow_data = None
+        self.user.flow_updated_at = None
+
+    @property
+    def flow_data(self) -> dict:
+        return dict(self.user.flow_data or {})
+
+    # -- what to say (sent after commit) ------------------------------------------------------------------
+    def reply(self, text: str, buttons: Any = None, *, html: bool = False) -> None:
+        self._out.append(_Out("reply", text, buttons, html))
+
+    def edit(self, text: str, buttons: Any = None, *, html: bool = False) -> None:
+        """Replace the message whose button was pressed (a new message when there is none)."""
+        self._out.append(_Out("edit" if self.is_callback else "reply", text, buttons, html))
+
+    def answer(self, text: str = "", *, alert: bool = False) -> None:
+        self._out.append(_Out("answer", text, alert=alert))
+
+    def document(self, filename: str, content: bytes, caption: str = "") -> None:
+        self._out.append(_Out("document", caption, filename=filename, content=content))
+
+    def render(self, rendered: Rendered, *, edit: bool = False) -> None:
+        if rendered.document:
+            self.document(rendered.document[0], rendered.document[1], rendered.text)
+        elif edit:
+            self.edit(rendered.text, rendered.buttons, html=rendered.html)
+        else:
+            self.reply(rendered.text, rendered.buttons, html=rendered.html)
+
+    def outbox_written(self) -> None:
+        """Call after writing notices to the outbox: the dispatcher is woken once the turn commits."""
+        self._outbox_written = True
+
+    def refuse_unless_staff(self) -> bool:
+        """True (and a polite refusal queued) when the user may not do a staff action."""
+        if self.is_staff:
+            return False
+        text = self.tr("This action is for HRD Center staff only.")
+        if self.is_callback:
+            self.answer(text, alert=True)
+        else:
+            self.reply(text)
+        return True
+
+    # -- sending -------------------------------------------------------------------------------------------
+    async def flush(self) -> None:
+        bot = self.context.bot
+        chat_id = self.update.effective_chat.id if self.update.effective_chat else self.user.chat_id
+        query = self.update.callback_query
+        answered = False
+        for out in self._out:
+            mode = ParseMode.HTML if out.html else None
+            if out.kind == "answer" and query is not None:
+                if not answered:
+                    await query.answer(out.text[:200] or None, show_alert=out.alert)
+                    answered = True
+            elif out.kind == "edit" and query is not None and query.message is not None:
+                try:
+                    await query.edit_message_text(fit(out.text), reply_markup=keyboard(out.buttons), parse_mode=mode)
+                except BadRequest as exc:
+                    if "not modified" not in str(exc).lower():
+                        await bot.send_message(chat_id, fit(out.text), reply_markup=keyboard(out.buttons), parse_mode=mode)
+            elif out.kind == "document":
+                await bot.send_document(chat_id, InputFile(out.content or b"", filename=out.filename),
+                                        caption=fit(out.text, MAX_CAPTION) or None)
+            else:
+                await bot.send_message(chat_id, fit(out.text), reply_markup=keyboard(out.buttons), parse_mode=mode)
+        if query is not None and not answered:
+            await query.answer()  # stop the button's spinner
+        if self._outbox_written:
+            self.services.outbox_ready.set()
+        for hook in self.after_commit:
+            await hook()
+
+
+async def load_user(session: AsyncSession, update: Update, services: Services, now: datetime) -> User:
+    tg = update.effective_user
+    user = await session.get(User, tg.id)
+    if user is None:
+        user = User(id=tg.id, chat_id=update.effective_chat.id if update.effective_chat else tg.id,
+                    first_name=(tg.first_name or "")[:128], username=(tg.username or None),
+                    # Korean first; English when the person's Telegram is in English.
+                    language=normalize_language(tg.language_code or services.default_language),
+                    role="staff" if tg.id in services.admin_ids else "user", created_at=now)
+        session.add(user)
+    else:
+        if user.unreachable_at is not None:
+            user.unreachable_at = None  # they wrote to us, so they have unblocked the bot
+        if user.flow and user.flow_updated_at and now - user.flow_updated_at > FLOW_TTL:
+            user.flow = user.flow_step = None
+            user.flow_data = None
+    return user
+
+
+@asynccontextmanager
+async def open_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[Turn]:
+    services = services_of(context)
+    async with services.sessionmaker() as session:
+        now = services.clock.now()
+        user = await load_user(session, update, services, now)
+        turn = Turn(update, context, services, session, user)
+        try:
+            yield turn
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    await turn.flush()
+
+
+TurnHandler = Callable[[Turn], Awaitable[None]]
+
+
+def on_turn(fn: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """Adapt `async def f(t: Turn)` to a PTB callback. Updates without a user (channel posts) are ignored."""
+
+    @wraps(fn)
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_user is None:
+            return
+        async with open_turn(update, context) as turn:
+            await fn(turn)
+
+    return callback
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return (await session.execute(select(User).where(User.id == user_id))).scalar_one_or_none()

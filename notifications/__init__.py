@@ -1,0 +1,1 @@
+"""Exam schedules, subscriptions, reminder planning, the outbox dispatcher and broadcasts (no Telegram here)."""

@@ -1,0 +1,202 @@
+"""The outbox dispatcher: claims due rows in small batches, sends them under Telegram's limits, records the outcome.
+
+States: pending → claimed(at, by) → sent | failed | unreachable | expired. A claim is committed before sending;
+a claim older than the lease (the worker died) is taken again, so a crash loses nothing and can resend at
+most one batch (Telegram has no idempotency key; a second reminder beats a missed interview).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.clock import Clock
+from db.models import OutboxMessage, User
+from notifications.messages import Rendered
+from notifications.sending import Blocked, PermanentError, RetryLater, Sender, TransientError
+
+log = logging.getLogger(__name__)
+
+RenderFn = Callable[[str, dict, str], Rendered]  # (kind, params, language) -> message
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    retried: int = 0
+
+
+@dataclass
+class RateLimits:
+    """≈30 messages/s overall and 1/s per chat (Telegram's documented limits)."""
+
+    per_second: float = 30.0
+    per_chat_interval: float = 1.0
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _next_slot: float = 0.0
+    _chat_last: dict[int, float] = field(default_factory=dict)
+    paused_until: float = 0.0  # one shared flood-wait after a RetryAfter
+
+    async def wait_turn(self, chat_id: int) -> None:
+        now = self.monotonic()
+        ready = max(now, self._next_slot, self.paused_until, self._chat_last.get(chat_id, -1e9) + self.per_chat_interval)
+        if ready > now:
+            await self.sleep(ready - now)
+        self._next_slot = ready + 1.0 / self.per_second
+        self._chat_last[chat_id] = ready
+        if len(self._chat_last) > 50_000:  # forget chats not seen for a while
+            cutoff = ready - self.per_chat_interval
+            self._chat_last = {k: v for k, v in self._chat_last.items() if v > cutoff}
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, self.monotonic() + seconds)
+
+
+class Dispatcher:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, sender: Sender,
+                 render: RenderFn, *, batch: int = 30, lease: timedelta = timedelta(minutes=2),
+                 max_attempts: int = 6, limits: RateLimits | None = None, worker: str | None = None) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.sender = sender
+        self.render = render
+        self.batch = batch
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.limits = limits or RateLimits()
+        self.worker = worker or f"w-{uuid.uuid4().hex[:8]}"
+        self.stats = DispatchStats()
+
+    async def claim(self) -> list[tuple[OutboxMessage, str]]:
+        """Claim a batch (committed before any send). Returns rows with the recipient's language."""
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            ready = or_(
+                and_(OutboxMessage.status == "pending", OutboxMessage.not_before <= now),
+                and_(OutboxMessage.status == "claimed", OutboxMessage.claimed_at < now - self.lease),
+            )
+            pick = select(OutboxMessage.id).where(ready).order_by(OutboxMessage.priority, OutboxMessage.id).limit(self.batch)
+            if session.bind.dialect.name == "postgresql":
+                pick = pick.with_for_update(skip_locked=True)
+            ids = list((await session.execute(pick)).scalars())
+            if not ids:
+                await session.commit()
+                return []
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                .values(status="claimed", claimed_at=now, claimed_by=self.worker, attempts=OutboxMessage.attempts + 1)
+            )
+            rows = (await session.execute(
+                select(OutboxMessage, User.language, User.unreachable_at)
+                .join(User, User.id == OutboxMessage.user_id, isouter=True)
+                .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.priority, OutboxMessage.id)
+            )).all()
+            await session.commit()
+        out = []
+        for msg, language, unreachable_at in rows:
+            msg._unreachable = unreachable_at is not None  # type: ignore[attr-defined]
+            out.append((msg, language or "ko"))
+        return out
+
+    async def _finish(self, msg_id: int, **values) -> None:
+        async with self.sessionmaker() as session:
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == msg_id, OutboxMessage.claimed_by == self.worker)
+                .values(**values)
+            )
+            await session.commit()
+
+    async def _mark_unreachable(self, msg: OutboxMessage) -> None:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            await session.execute(update(User).where(User.id == msg.user_id, User.unreachable_at.is_(None))
+                                  .values(unreachable_at=now))
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id)
+                                  .values(status="unreachable", error="blocked by user"))
+            await session.commit()
+
+    async def deliver(self, msg: OutboxMessage, language: str) -> None:
+        if getattr(msg, "_unreachable", False):
+            await self._finish(msg.id, status="unreachable", error="blocked by user")
+            self.stats.unreachable += 1
+            return
+        try:
+            rendered = self.render(msg.kind, dict(msg.params or {}), language)
+        except Exception as exc:  # a bug in one renderer must not stop the queue
+            log.exception("cannot render outbox %s", msg.id)
+            await self._finish(msg.id, status="failed", error=f"render: {exc!r}"[:500])
+            self.stats.failed += 1
+            return
+        await self.limits.wait_turn(msg.chat_id)
+        try:
+            await self.sender.send(msg.chat_id, rendered)
+        except Blocked:
+            await self._mark_unreachable(msg)
+            self.stats.unreachable += 1
+        except RetryLater as exc:
+            self.limits.pause(exc.seconds)
+            await self._retry(msg, timedelta(seconds=exc.seconds), count_attempt=False)
+        except TransientError as exc:
+            await self._retry(msg, timedelta(seconds=min(2 ** msg.attempts, 300)), error=repr(exc))
+        except PermanentError as exc:
+            await self._finish(msg.id, status="failed", error=repr(exc)[:500])
+            self.stats.failed += 1
+        else:
+            await self._finish(msg.id, status="sent", sent_at=self.clock.now(), error=None)
+            self.stats.sent += 1
+
+    async def _retry(self, msg: OutboxMessage, delay: timedelta, *, error: str = "retry later",
+                     count_attempt: bool = True) -> None:
+        if count_attempt and msg.attempts >= self.max_attempts:
+            await self._finish(msg.id, status="failed", error=error[:500])
+            self.stats.failed += 1
+            return
+        values = dict(status="pending", not_before=self.clock.now() + delay, claimed_by=None, claimed_at=None,
+                      error=error[:500])
+        if not count_attempt:
+            values["attempts"] = msg.attempts - 1
+        await self._finish(msg.id, **values)
+        self.stats.retried += 1
+
+    async def run_once(self) -> int:
+        """One batch: claim, send in order, record. Returns how many rows it claimed."""
+        claimed = await self.claim()
+        for msg, language in claimed:
+            await self.deliver(msg, language)
+        return len(claimed)
+
+    async def drain(self, max_batches: int = 10_000) -> int:
+        """Send everything that is due now (tests, the console, the end of a benchmark)."""
+        total = 0
+        for _ in range(max_batches):
+            n = await self.run_once()
+            total += n
+            if n == 0:
+                break
+        return total
+
+    async def run_forever(self, wakeup: asyncio.Event, idle: float = 1.0) -> None:
+        while True:
+            try:
+                n = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database may be briefly down: keep going
+                log.exception("dispatcher batch failed")
+                n = 0
+            if n == 0:
+                wakeup.clear()
+                try:
+                    await asyncio.wait_for(wakeup.wait(), timeout=idle)
+                except asyncio.TimeoutError:
+                    pass

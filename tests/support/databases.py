@@ -1,0 +1,97 @@
+"""Throw-away databases for tests: a SQLite file per test (copied from a migrated, seeded template) and one
+PostgreSQL database per run (unique name, dropped at the end) that each test truncates and re-seeds."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.clock import FakeClock
+from db.migrate import upgrade
+from db.models import Base
+from db.seed import seed_all
+from db.session import make_engine, make_sessionmaker, session_scope
+
+PG_HOST = os.environ.get("HRDBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+SEED_TIME = "2022-01-03T09:00"
+
+
+@dataclass
+class TestDb:
+    url: str
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+async def migrate_and_seed(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+        async with session_scope(make_sessionmaker(engine)) as session:
+            await seed_all(session, FakeClock(SEED_TIME).now())
+    finally:
+        await engine.dispose()
+
+
+def make_sqlite_template(directory: Path) -> Path:
+    path = directory / "template.db"
+    asyncio.run(migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+def sqlite_copy(template: Path, directory: Path) -> str:
+    target = directory / f"t-{uuid.uuid4().hex[:8]}.db"
+    shutil.copy(template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    dsn = PG_HOST.replace("postgresql+asyncpg", "postgresql") + "/postgres"
+    conn = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def pg_reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason."""
+    try:
+        asyncio.run(_pg_admin("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return f"{type(exc).__name__}: {exc}"
+
+
+def create_pg_database() -> str:
+    name = f"hrdbot_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_HOST}/{name}"
+    asyncio.run(migrate_and_seed(url))
+    return url
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[-1]
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def reset_pg(engine: AsyncEngine) -> None:
+    """Empty every table and seed again, so each test starts from the 2022 catalog."""
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    async with session_scope(make_sessionmaker(engine)) as session:
+        await seed_all(session, FakeClock(SEED_TIME).now())
