@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,13 @@ from db.session import make_engine, make_sessionmaker, session_scope
 
 PG_HOST = os.environ.get("HRDBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 SEED_TIME = "2022-01-03T09:00"
+
+
+def run_blocking(coro) -> object:
+    """Run a coroutine to completion from sync code, even when called inside a running loop (async fixtures
+    resolving session fixtures): a fresh thread gets its own event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass
@@ -45,7 +53,7 @@ async def migrate_and_seed(url: str) -> None:
 
 def make_sqlite_template(directory: Path) -> Path:
     path = directory / "template.db"
-    asyncio.run(migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
+    run_blocking(migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -69,7 +77,7 @@ async def _pg_admin(sql: str) -> None:
 def pg_reachable() -> str | None:
     """None when PostgreSQL answers, else the reason."""
     try:
-        asyncio.run(_pg_admin("SELECT 1"))
+        run_blocking(_pg_admin("SELECT 1"))
         return None
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"
@@ -77,15 +85,15 @@ def pg_reachable() -> str | None:
 
 def create_pg_database() -> str:
     name = f"hrdbot_test_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    run_blocking(_pg_admin(f'CREATE DATABASE "{name}"'))
     url = f"{PG_HOST}/{name}"
-    asyncio.run(migrate_and_seed(url))
+    run_blocking(migrate_and_seed(url))
     return url
 
 
 def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[-1]
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_blocking(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def reset_pg(engine: AsyncEngine) -> None:
