@@ -93,6 +93,9 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     builder: ApplicationBuilder = Application.builder().token(settings.token or "0:console")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if settings.bot_api_url:  # HRDBOT_BOT_API_URL: a local Bot API server or the e2e tests' emulator
+        base = settings.bot_api_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.rsplit("/", 1)[0] + "/file/bot")
     if rate_limit and request is None:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 15.0  # reminder planning and scheduled broadcasts; the outbox itself is sent continuously
 
 
-def start_background(runtime: Runtime) -> None:
+def start_background(runtime: Runtime, tick_seconds: float = TICK_SECONDS) -> None:
     """The dispatcher loop and one periodic scheduler tick (the database is the truth, see DESIGN.md)."""
     runtime.tasks.append(asyncio.create_task(
         runtime.dispatcher.run_forever(runtime.services.outbox_ready), name="outbox-dispatcher"))
@@ -32,7 +32,7 @@ def start_background(runtime: Runtime) -> None:
                 log.exception("scheduler job %s failed", getattr(job, "__name__", job))
         runtime.services.outbox_ready.set()
 
-    runtime.app.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.0, name="scheduler-tick",
+    runtime.app.job_queue.run_repeating(tick, interval=tick_seconds, first=0.0, name="scheduler-tick",
                                         job_kwargs={"misfire_grace_time": None, "coalesce": True})
 
 
@@ -55,7 +55,7 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
     async def post_init(application: Application) -> None:
         await application.bot.set_my_commands([("start", "시작 / start"), ("help", "도움말 / help"),
                                                 ("search", "과정 검색 / search"), ("lang", "언어 / language")])
-        start_background(runtime)
+        start_background(runtime, settings.tick_seconds)
 
     async def post_shutdown(application: Application) -> None:
         await runtime.close()

@@ -26,6 +26,10 @@ class Settings:
     now: datetime | None = None  # HRDBOT_NOW: the demo clock starts here
     locale: str = "ko"
     webhook_secret: str | None = None
+    # HRDBOT_BOT_API_URL: another Bot API server, e.g. a local one or the e2e tests' emulator
+    # ("http://127.0.0.1:8081/bot"; the token is appended). Default: Telegram's.
+    bot_api_url: str | None = None
+    tick_seconds: float = 15.0  # HRDBOT_TICK_SECONDS: how often the scheduler tick runs (tests shorten it)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -38,6 +42,8 @@ class Settings:
             now=parse_moment(now) if now else None,
             locale=env.get("HRDBOT_LOCALE", "ko"),
             webhook_secret=env.get("HRDBOT_WEBHOOK_SECRET") or None,
+            bot_api_url=(env.get("HRDBOT_BOT_API_URL") or "").strip() or None,
+            tick_seconds=float(env.get("HRDBOT_TICK_SECONDS") or 15.0),
         )
 
     def clock(self) -> Clock:
