@@ -1,0 +1,299 @@
+"""A person's profile (personal data, kept only with their consent) and its deletion (/forget).
+
+What is stored (db/models/users.py `Profile`, a table of its own so it can be deleted whole): name, department,
+rank (직급), position (과장/팀장), optionally employee number, hire date and expected retirement date, and when
+consent was given. Why: the report's entry conditions (승진자·과장·팀장·6급·신임·퇴직 예정자 courses) are checked
+against it, and training coordinators need the name and department of the people on their rosters.
+How long: until the person deletes it with /forget.
+
+`forget()` deletes the Profile row, the personal answers inside enrollment `details` (e.g. the retirement date and
+family answers of a retirement sign-up), the person's interview slots and applicant numbers, their Telegram display
+name, and any half-finished conversation. It keeps, without personal details, the enrollment rows themselves
+(course, cohort, status, dates) and exam subscriptions: a confirmed or pending request holds a seat that other
+people are counting on and waitlists depend on its order, and the Center reports how many people took each
+course; those rows say nothing about the person except the Telegram account number the bot needs to answer
+them. They can be cancelled with /my like any request.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.eligibility import add_years
+from db.models import Enrollment, ExamSubscription, InterviewSlot, Profile, User
+
+RANKS: tuple[str, ...] = ("9급", "8급", "7급", "6급", "5급", "4급", "3급", "임기제", "공무직", "전문경력관")
+POSITIONS: tuple[str, ...] = ("과장", "팀장")
+FIELDS = ("full_name", "department", "rank", "position", "employee_no", "hired_on", "retirement_on")
+OPTIONAL_FIELDS = ("position", "employee_no", "hired_on", "retirement_on")
+MAX_NAME = 64  # Profile.full_name / department are String(64)
+MAX_EMPLOYEE_NO = 32
+EARLIEST_HIRE = date(1950, 1, 1)
+LONGEST_CAREER_YEARS = 50  # a retirement date further away than this is a typo
+
+# Keys of Enrollment.details that are not about the person; everything else is deleted by forget().
+NON_PERSONAL_DETAIL_KEYS = frozenset({"program", "course_id", "track", "track_en", "source", "via", "flow",
+                                      "personal_data_deleted"})
+
+
+class ProfileError(ValueError):
+    """An answer that cannot be stored, with a code the handler turns into a sentence."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    user_id: int
+    full_name: str
+    department: str
+    rank: str
+    position: str | None = None
+    employee_no: str | None = None
+    hired_on: date | None = None
+    retirement_on: date | None = None
+    consent_at: datetime | None = None
+
+    def with_changes(self, **changes: Any) -> ProfileView:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    profile_deleted: bool
+    enrollments_kept: int  # rows kept without personal details
+    details_cleared: int  # enrollments whose personal answers were removed
+    interview_slots_deleted: int
+    applicant_numbers_cleared: int
+    kept_fields: tuple[str, ...] = field(default=("telegram_id", "language", "enrollments", "subscriptions"))
+
+
+def view_of(row: Profile) -> ProfileView:
+    return ProfileView(row.user_id, row.full_name, row.department, row.rank, row.position, row.employee_no,
+                       row.hired_on, row.retirement_on, row.consent_at)
+
+
+# -- reading and writing ----------------------------------------------------------------------------------
+async def get_profile(session: AsyncSession, user_id: int) -> ProfileView | None:
+    row = await session.get(Profile, user_id)
+    return view_of(row) if row is not None else None
+
+
+async def save_profile(session: AsyncSession, user_id: int, *, now: datetime, consent_at: datetime | None = None,
+                       full_name: str, department: str, rank: str, position: str | None = None,
+                       employee_no: str | None = None, hired_on: date | None = None,
+                       retirement_on: date | None = None) -> ProfileView:
+    """Create or replace the whole profile (after consent). Every value is validated again here."""
+    today = now.date()
+    values = dict(
+        full_name=clean_name(full_name), department=clean_department(department), rank=clean_rank(rank),
+        position=clean_position(position), employee_no=clean_employee_no(employee_no),
+        hired_on=check_hired_on(hired_on, today) if hired_on else None,
+    )
+    values["retirement_on"] = (check_retirement_on(retirement_on, today, values["hired_on"])
+                               if retirement_on else None)
+    row = await session.get(Profile, user_id)
+    if row is None:
+        if consent_at is None:
+            raise ProfileError("consent_needed")
+        row = Profile(user_id=user_id, consent_at=consent_at, updated_at=now, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        if consent_at is not None:
+            row.consent_at = consent_at
+        row.updated_at = now
+    await session.flush()
+    return view_of(row)
+
+
+async def update_profile(session: AsyncSession, user_id: int, *, now: datetime, **changes: Any) -> ProfileView:
+    """Change some fields of an existing profile (/profile edits, a retirement date given in a sign-up)."""
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    row = await session.get(Profile, user_id)
+    if row is None:
+        raise ProfileError("no_profile")
+    current = view_of(row)
+    merged = {name: changes.get(name, getattr(current, name)) for name in FIELDS}
+    # Only what changed is re-validated against today: an old hire date stays valid.
+    today = now.date()
+    if "full_name" in changes:
+        row.full_name = clean_name(merged["full_name"])
+    if "department" in changes:
+        row.department = clean_department(merged["department"])
+    if "rank" in changes:
+        row.rank = clean_rank(merged["rank"])
+    if "position" in changes:
+        row.position = clean_position(merged["position"])
+    if "employee_no" in changes:
+        row.employee_no = clean_employee_no(merged["employee_no"])
+    if "hired_on" in changes:
+        row.hired_on = check_hired_on(merged["hired_on"], today) if merged["hired_on"] else None
+    if "retirement_on" in changes or ("hired_on" in changes and row.retirement_on and row.hired_on
+                                      and row.retirement_on <= row.hired_on):
+        value = merged["retirement_on"]
+        row.retirement_on = check_retirement_on(value, today, row.hired_on) if value else None
+    row.updated_at = now
+    await session.flush()
+    return view_of(row)
+
+
+async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetReport:
+    """Delete the person's personal data; keep seat-holding records without personal details (see module doc)."""
+    profile = await session.get(Profile, user_id)
+    deleted = profile is not None
+    if profile is not None:
+        await session.delete(profile)
+
+    enrollments = (await session.execute(select(Enrollment).where(Enrollment.user_id == user_id))).scalars().all()
+    cleared = 0
+    for e in enrollments:
+        details = dict(e.details or {})
+        kept = {k: v for k, v in details.items() if k in NON_PERSONAL_DETAIL_KEYS}
+        if kept != details:
+            kept["personal_data_deleted"] = now.date().isoformat()
+            e.details = kept
+            cleared += 1
+
+    slots = await session.execute(delete(InterviewSlot).where(InterviewSlot.user_id == user_id))
+    numbers = await session.execute(
+        update(ExamSubscription).where(ExamSubscription.user_id == user_id, ExamSubscription.applicant_no.is_not(None))
+        .values(applicant_no=None)
+    )
+    user = await session.get(User, user_id)
+    if user is not None:
+        user.first_name = ""
+        user.username = None
+        user.flow = user.flow_step = None
+        user.flow_data = None
+        user.flow_updated_at = None
+    await session.flush()
+    return ForgetReport(deleted, len(enrollments), cleared, slots.rowcount or 0, numbers.rowcount or 0)
+
+
+# -- validating answers -----------------------------------------------------------------------------------
+def _tidy(text: str | None) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def clean_name(text: str | None) -> str:
+    name = _tidy(text)
+    if not name or not any(unicodedata.category(ch)[0] == "L" for ch in name):
+        raise ProfileError("name_empty")
+    if len(name) > MAX_NAME:
+        raise ProfileError("too_long", limit=MAX_NAME)
+    return name
+
+
+def clean_department(text: str | None) -> str:
+    dept = _tidy(text)
+    if not dept or not any(unicodedata.category(ch)[0] in "LN" for ch in dept):
+        raise ProfileError("department_empty")
+    if len(dept) > MAX_NAME:
+        raise ProfileError("too_long", limit=MAX_NAME)
+    return dept
+
+
+_RANK_ALIASES = {"임기제공무원": "임기제", "무기계약직": "공무직", "무기계약": "공무직", "전문경력관": "전문경력관"}
+
+
+def clean_rank(text: str | None) -> str:
+    """One of RANKS: `6급`, `6`, `6 급`, `grade 6`, `임기제`, `공무직`…"""
+    raw = _tidy(text).replace(" ", "").lower()
+    raw = raw.removeprefix("grade").removeprefix("지방").removesuffix("공무원") if raw not in _RANK_ALIASES else raw
+    raw = _RANK_ALIASES.get(raw, raw)
+    m = re.fullmatch(r"([3-9])(급)?", raw)
+    if m:
+        raw = f"{m.group(1)}급"
+    if raw not in RANKS:
+        raise ProfileError("rank", ranks=list(RANKS))
+    return raw
+
+
+def clean_position(text: str | None) -> str | None:
+    raw = _tidy(text).replace(" ", "")
+    if raw in ("", "none", "없음", "해당없음", "-"):
+        return None
+    if raw not in POSITIONS:
+        raise ProfileError("position", positions=list(POSITIONS))
+    return raw
+
+
+def clean_employee_no(text: str | None) -> str | None:
+    raw = _tidy(text).replace(" ", "")
+    if not raw:
+        return None
+    if len(raw) > MAX_EMPLOYEE_NO or not re.fullmatch(r"[0-9A-Za-z-]+", raw):
+        raise ProfileError("employee_no", limit=MAX_EMPLOYEE_NO)
+    return raw
+
+
+def check_hired_on(day: date, today: date) -> date:
+    if day > today:
+        raise ProfileError("hired_future", today=today.isoformat())
+    if day < EARLIEST_HIRE:
+        raise ProfileError("date_range")
+    return day
+
+
+def check_retirement_on(day: date, today: date, hired_on: date | None = None) -> date:
+    if day <= today:
+        raise ProfileError("retirement_past", today=today.isoformat())
+    if day > add_years(today, LONGEST_CAREER_YEARS):
+        raise ProfileError("date_range")
+    if hired_on is not None and day <= hired_on:
+        raise ProfileError("retirement_before_hire", hired_on=hired_on.isoformat())
+    return day
+
+
+_DAY = re.compile(r"(\d{4}|\d{2})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*월?\.?")
+_FILLER = re.compile(r"(말|경|쯤|까지|예정|정도|께|입니다|이에요|예요|요)$")
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:  # '95.3.2 → 1995, 32.6.30 → 2032
+        y += 2000 if y < 70 else 1900
+    return y
+
+
+def parse_day(text: str | None, *, period_end: bool = False) -> date | None:
+    """A date typed by a person: `1965-03-31`, `2032.6.30`, `2032. 6. 30.`, `2032/06/30`, `20320630`,
+    `2032년 6월 30일`, `95.3.2`; a month alone (`2032년 6월`, `2032-06`, `2032.6`) is its first day, or its
+    last day when `period_end` (expected retirement: 정년 is the end of a month). None when it is not a date."""
+    import calendar
+
+    raw = unicodedata.normalize("NFKC", text or "").strip().rstrip(".")
+    for _ in range(3):
+        raw = _FILLER.sub("", raw).strip().rstrip(".")
+    if not raw:
+        return None
+    try:
+        m = _DAY.fullmatch(raw)
+        if m:
+            return date(_year(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _COMPACT.fullmatch(raw)
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _MONTH.fullmatch(raw)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+            day = calendar.monthrange(year, month)[1] if period_end else 1
+            return date(year, month, day)
+    except ValueError:  # 2032-02-30, month 13
+        return None
+    return None
