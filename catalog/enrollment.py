@@ -1,0 +1,547 @@
+"""Enrollment: seats decided under a lock, waitlists, staff decisions, notices through the outbox.
+
+Every function takes the caller's session and never commits: the caller's unit of work (one Telegram turn, one
+CLI command) commits the change together with the outbox notices it causes.
+
+Seats are decided under a lock on the cohort: PostgreSQL takes `SELECT … FOR UPDATE` on the cohort row; SQLite
+already holds the database write lock from `BEGIN IMMEDIATE` (db/session.py). Under that lock we count the
+seat-holding requests (confirmed + pending), then insert. The unique (user, cohort) constraint plus a savepoint
+turns a racing duplicate into a no-op ("duplicate", showing the existing request).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.courses import SEAT_HOLDING
+from db.models import Cohort, Course, Enrollment, Profile
+from db.outbox import Notice, enqueue
+
+try:  # the eligibility rules are written by the profile & retirement helper
+    from catalog.eligibility import Refusal, check as check_eligibility
+except ImportError:  # pragma: no cover - only until catalog/eligibility.py exists
+    @dataclass(frozen=True)
+    class Refusal:  # type: ignore[no-redef]
+        code: str
+        params: dict = field(default_factory=dict)
+
+    def check_eligibility(rule: dict, profile, starts_on: date):  # type: ignore[no-redef]
+        return Refusal("profile_needed", {}) if profile is None else None
+
+try:
+    from catalog.profiles import get_profile
+except ImportError:  # pragma: no cover - only until catalog/profiles.py exists
+    async def get_profile(session: AsyncSession, user_id: int):  # type: ignore[no-redef]
+        return await session.get(Profile, user_id)
+
+
+ACTIVE = ("pending", "confirmed", "waitlisted")  # a request that is still alive
+NOTICE_KIND = "enrollment_status"
+NOTICE_PRIORITY = -1  # personal notices go before broadcasts
+
+
+# -- views ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EnrollmentView:
+    id: int
+    user_id: int
+    cohort_id: int
+    course_id: str
+    course_title: str
+    course_title_en: str
+    cohort_number: int
+    start_on: date
+    end_on: date
+    precision: str
+    delivery: str
+    approval: str
+    track: str | None
+    track_en: str | None
+    status: str
+    position: int | None  # waitlist position (1 = next to be promoted), only while waitlisted
+    requested_at: datetime
+    decided_at: datetime | None
+    reason: str | None
+    details: dict
+
+    def display_status(self, today: date) -> str:
+        """`completed` once a confirmed cohort has ended; otherwise the stored status."""
+        if self.status == "confirmed" and self.end_on < today:
+            return "completed"
+        return self.status
+
+    def can_cancel(self, today: date) -> bool:
+        return self.status in ACTIVE and not started(self.start_on, self.end_on, self.precision, today)
+
+
+@dataclass(frozen=True)
+class EnrollOutcome:
+    """confirmed | pending | waitlisted (a new request), refused (see `refusal`), duplicate (see `existing`)."""
+
+    status: str
+    enrollment: EnrollmentView | None = None
+    position: int | None = None
+    refusal: Refusal | None = None
+    existing: EnrollmentView | None = None  # the request that makes this one a duplicate or an overlap
+    promoted: tuple[EnrollmentView, ...] = ()
+
+    @property
+    def enrollment_id(self) -> int | None:
+        return self.enrollment.id if self.enrollment else None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a person sees before confirming: the cohort, seats, policy and what would happen."""
+
+    cohort_id: int
+    course_id: str
+    course_title: str
+    course_title_en: str
+    cohort_number: int
+    start_on: date
+    end_on: date
+    precision: str
+    delivery: str
+    approval: str
+    track: str | None
+    track_en: str | None
+    capacity: int | None
+    seats_left: int | None
+    eligibility: dict
+    would_be: str  # confirmed | pending | waitlisted | refused | duplicate
+    position: int | None  # the waitlist position the person would get
+    refusal: Refusal | None = None
+    existing: EnrollmentView | None = None
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    """Result of cancel / approve / reject: ok, or refused with a code (not_found, not_yours, started, decided)."""
+
+    ok: bool
+    enrollment: EnrollmentView | None = None
+    code: str = ""
+    promoted: tuple[EnrollmentView, ...] = ()
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    enrollment: EnrollmentView
+    full_name: str | None
+    department: str | None
+    rank: str | None
+
+
+@dataclass(frozen=True)
+class QueueCourse:
+    course_id: str
+    title: str
+    title_en: str
+    items: tuple[PendingItem, ...]
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def started(start_on: date, end_on: date, precision: str, today: date) -> bool:
+    """Has the cohort begun? Exact dates: from its first day. A period the report gives only as a month,
+    quarter or year (exact day to be announced): only once the period is over, so nobody is refused early."""
+    if precision == "day":
+        return today >= start_on
+    return today > end_on
+
+
+def _view(e: Enrollment, c: Cohort, course: Course, position: int | None = None) -> EnrollmentView:
+    return EnrollmentView(
+        e.id, e.user_id, e.cohort_id, course.id, course.title, course.title_en, c.number, c.start_on, c.end_on,
+        c.precision, course.delivery, course.approval, c.track, c.track_en, e.status,
+        position if e.status == "waitlisted" else None, e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
+    )
+
+
+async def _lock_cohort(session: AsyncSession, cohort_id: int) -> tuple[Cohort, Course] | None:
+    """The cohort and its course, with the cohort row locked for the rest of the transaction."""
+    stmt = select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Cohort)
+    row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
+    return (row[0], row[1]) if row else None
+
+
+async def _taken(session: AsyncSession, cohort_id: int) -> int:
+    return (await session.execute(
+        select(func.count()).select_from(Enrollment)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(SEAT_HOLDING))
+    )).scalar_one()
+
+
+async def _position(session: AsyncSession, e: Enrollment) -> int | None:
+    if e.status != "waitlisted" or e.waitlist_seq is None:
+        return None
+    ahead = (await session.execute(
+        select(func.count()).select_from(Enrollment).where(
+            Enrollment.cohort_id == e.cohort_id, Enrollment.status == "waitlisted",
+            Enrollment.waitlist_seq < e.waitlist_seq)
+    )).scalar_one()
+    return ahead + 1
+
+
+async def _waiting(session: AsyncSession, cohort_id: int) -> int:
+    return (await session.execute(
+        select(func.count()).select_from(Enrollment)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.status == "waitlisted")
+    )).scalar_one()
+
+
+def _seat_status(course: Course) -> str:
+    return "pending" if course.approval == "staff" else "confirmed"
+
+
+def notice_params(view: EnrollmentView, event: str, **extra) -> dict:
+    """Everything the renderer needs, so the text is built at send time in the recipient's language."""
+    return dict(
+        event=event, enrollment_id=view.id, status=view.status, course_id=view.course_id,
+        title=view.course_title, title_en=view.course_title_en, number=view.cohort_number,
+        start=view.start_on.isoformat(), end=view.end_on.isoformat(), precision=view.precision,
+        track=view.track, track_en=view.track_en, reason=view.reason, **extra,
+    )
+
+
+async def _notify(session: AsyncSession, view: EnrollmentView, event: str, now: datetime, **extra) -> None:
+    # Written in the same transaction as the change; a rolled-back change takes its notice with it.
+    key = f"enr:{view.id}:{event}:{uuid.uuid4().hex[:16]}"
+    await enqueue(session, Notice(key=key, user_id=view.user_id, kind=NOTICE_KIND,
+                                  params=notice_params(view, event, **extra), priority=NOTICE_PRIORITY), now=now)
+
+
+async def _conflict(session: AsyncSession, user_id: int, cohort: Cohort, course: Course) -> tuple[str, EnrollmentView] | None:
+    """Another live request of the person for the same course, or for a cohort whose exact dates overlap."""
+    rows = (await session.execute(
+        select(Enrollment, Cohort, Course)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id).join(Course, Course.id == Cohort.course_id)
+        .where(Enrollment.user_id == user_id, Enrollment.cohort_id != cohort.id, Enrollment.status.in_(ACTIVE))
+        .order_by(Cohort.start_on)
+    )).all()
+    for e, c, other in rows:
+        if other.id == course.id:
+            return "same_course", _view(e, c, other, await _position(session, e))
+    if cohort.precision != "day" or course.delivery == "elearning":
+        return None  # undated (quarter/month/year) or any-time e-learning: no clash can be told
+    for e, c, other in rows:
+        if c.precision == "day" and other.delivery != "elearning" and c.start_on <= cohort.end_on and cohort.start_on <= c.end_on:
+            return "overlap", _view(e, c, other, await _position(session, e))
+    return None
+
+
+async def _existing(session: AsyncSession, user_id: int, cohort_id: int) -> Enrollment | None:
+    return (await session.execute(
+        select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.cohort_id == cohort_id)
+        .execution_options(populate_existing=True)
+    )).scalar_one_or_none()
+
+
+async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Course, today: date
+                 ) -> tuple[Refusal | None, EnrollmentView | None, str | None]:
+    """(refusal, existing request shown with it, duplicate?) — the checks shared by preview and request."""
+    existing = await _existing(session, user_id, cohort.id)
+    if existing is not None and existing.status not in ("cancelled",):
+        return None, _view(existing, cohort, course, await _position(session, existing)), "duplicate"
+    if not course.active or cohort.status != "open":
+        return Refusal("closed", {}), None, None
+    if started(cohort.start_on, cohort.end_on, cohort.precision, today):
+        return Refusal("started", {}), None, None
+    profile = await get_profile(session, user_id)
+    if profile is None:
+        return Refusal("profile_needed", {}), None, None
+    refusal = check_eligibility(dict(course.eligibility or {}), profile, cohort.start_on)
+    if refusal is not None:
+        return refusal, None, None
+    conflict = await _conflict(session, user_id, cohort, course)
+    if conflict is not None:
+        return Refusal(conflict[0], {}), conflict[1], None
+    return None, None, None
+
+
+# -- employees --------------------------------------------------------------------------------------------
+async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today: date) -> Terms | None:
+    """The terms of a cohort for one person (no lock, nothing written). None for an unknown cohort."""
+    row = (await session.execute(
+        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
+    )).first()
+    if row is None:
+        return None
+    cohort, course = row
+    taken = await _taken(session, cohort.id)
+    left = None if cohort.capacity is None else max(cohort.capacity - taken, 0)
+    waiting = await _waiting(session, cohort.id)
+    refusal, existing, duplicate = await _judge(session, user_id, cohort, course, today)
+    if duplicate:
+        would, position = "duplicate", None
+    elif refusal is not None:
+        would, position = "refused", None
+    elif left is None or (left > waiting):
+        would, position = _seat_status(course), None
+    else:
+        would, position = "waitlisted", waiting + 1
+    return Terms(cohort.id, course.id, course.title, course.title_en, cohort.number, cohort.start_on, cohort.end_on,
+                 cohort.precision, course.delivery, course.approval, cohort.track, cohort.track_en, cohort.capacity,
+                 left, dict(course.eligibility or {}), would, position, refusal, existing)
+
+
+async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, now: datetime,
+                       details: dict | None = None) -> EnrollOutcome:
+    """Ask for a seat. Auto-approved courses confirm while seats last, staff-approved ones hold a seat as pending;
+    a full cohort puts the person on its waitlist (order assigned under the lock)."""
+    locked = await _lock_cohort(session, cohort_id)
+    if locked is None:
+        return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
+    cohort, course = locked
+    promoted = await _fill_free_seats(session, cohort, course, now)  # waiting people first, always
+    refusal, existing, duplicate = await _judge(session, user_id, cohort, course, now.date())
+    if duplicate:
+        return EnrollOutcome("duplicate", existing=existing, position=existing.position if existing else None,
+                             promoted=promoted)
+    if refusal is not None:
+        return EnrollOutcome("refused", refusal=refusal, existing=existing, promoted=promoted)
+
+    taken = await _taken(session, cohort.id)
+    if cohort.capacity is None or taken < cohort.capacity:
+        status, seq = _seat_status(course), None
+    else:
+        status = "waitlisted"
+        seq = ((await session.execute(
+            select(func.max(Enrollment.waitlist_seq)).where(Enrollment.cohort_id == cohort.id)
+        )).scalar_one() or 0) + 1
+
+    row = await _existing(session, user_id, cohort.id)  # a cancelled request is asked for again
+    try:
+        async with session.begin_nested():
+            if row is None:
+                row = Enrollment(user_id=user_id, cohort_id=cohort.id, status=status, waitlist_seq=seq,
+                                 requested_at=now, details=dict(details or {}))
+                session.add(row)
+            else:
+                row.status, row.waitlist_seq, row.requested_at = status, seq, now
+                row.decided_at = row.decided_by = row.reason = None
+                row.details = dict(details or {})
+            await session.flush()
+    except IntegrityError:
+        # Another request of the same person won the race: theirs stands, this one is a no-op.
+        existing_row = await _existing(session, user_id, cohort.id)
+        if existing_row is None:
+            raise
+        view = _view(existing_row, cohort, course, await _position(session, existing_row))
+        return EnrollOutcome("duplicate", existing=view, position=view.position, promoted=promoted)
+    position = await _position(session, row)
+    view = _view(row, cohort, course, position)
+    return EnrollOutcome(status, enrollment=view, position=position, promoted=promoted)
+
+
+async def _fill_free_seats(session: AsyncSession, cohort: Cohort, course: Course, now: datetime,
+                           limit: int | None = None) -> tuple[EnrollmentView, ...]:
+    """Promote the first people waiting into free seats (caller holds the cohort lock); each is notified."""
+    if cohort.capacity is None:
+        free = limit if limit is not None else 10 ** 6
+    else:
+        free = cohort.capacity - await _taken(session, cohort.id)
+    if free <= 0:
+        return ()
+    rows = list((await session.execute(
+        select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.status == "waitlisted")
+        .order_by(Enrollment.waitlist_seq, Enrollment.id).limit(free)
+        .execution_options(populate_existing=True)
+    )).scalars())
+    out = []
+    for e in rows:
+        e.status = _seat_status(course)
+        e.decided_at = now if e.status == "confirmed" else None
+        view = _view(e, cohort, course)
+        await _notify(session, view, "promoted", now)
+        out.append(view)
+    if out:
+        await session.flush()
+    return tuple(out)
+
+
+async def promote_waitlist(session: AsyncSession, *, cohort_id: int, now: datetime) -> tuple[EnrollmentView, ...]:
+    """Fill the free seats of a cohort from its waitlist (e.g. after staff raised the capacity)."""
+    locked = await _lock_cohort(session, cohort_id)
+    if locked is None:
+        return ()
+    return await _fill_free_seats(session, *locked, now)
+
+
+async def _load(session: AsyncSession, enrollment_id: int) -> Enrollment | None:
+    return (await session.execute(
+        select(Enrollment).where(Enrollment.id == enrollment_id).execution_options(populate_existing=True)
+    )).scalar_one_or_none()
+
+
+async def _locked_enrollment(session: AsyncSession, enrollment_id: int
+                             ) -> tuple[Enrollment, Cohort, Course] | None:
+    """The enrollment re-read after its cohort is locked (its status may have changed while we waited)."""
+    first = await _load(session, enrollment_id)
+    if first is None:
+        return None
+    locked = await _lock_cohort(session, first.cohort_id)
+    if locked is None:
+        return None
+    e = await _load(session, enrollment_id)
+    return (e, *locked) if e is not None else None
+
+
+async def cancel(session: AsyncSession, *, enrollment_id: int, actor_id: int, now: datetime,
+                 by_staff: bool = False, reason: str | None = None) -> ChangeOutcome:
+    """Cancel a request. The person may cancel their own until the cohort starts; staff may cancel any
+    (the person is notified). A freed seat goes to the first person waiting."""
+    found = await _locked_enrollment(session, enrollment_id)
+    if found is None:
+        return ChangeOutcome(False, code="not_found")
+    e, cohort, course = found
+    if not by_staff and e.user_id != actor_id:
+        return ChangeOutcome(False, code="not_found")  # someone else's id: same answer as a made-up one
+    if e.status not in ACTIVE:
+        return ChangeOutcome(False, _view(e, cohort, course), code="not_active")
+    if not by_staff and started(cohort.start_on, cohort.end_on, cohort.precision, now.date()):
+        return ChangeOutcome(False, _view(e, cohort, course, await _position(session, e)), code="started")
+    held_seat = e.status in SEAT_HOLDING
+    e.status, e.decided_at, e.waitlist_seq = "cancelled", now, None
+    if by_staff:
+        e.decided_by, e.reason = actor_id, reason
+    await session.flush()
+    view = _view(e, cohort, course)
+    if by_staff:
+        await _notify(session, view, "cancelled", now)
+    promoted = await _fill_free_seats(session, cohort, course, now) if held_seat else ()
+    return ChangeOutcome(True, view, promoted=promoted)
+
+
+# -- staff ------------------------------------------------------------------------------------------------
+async def approve(session: AsyncSession, *, enrollment_id: int, staff_id: int, now: datetime) -> ChangeOutcome:
+    found = await _locked_enrollment(session, enrollment_id)
+    if found is None:
+        return ChangeOutcome(False, code="not_found")
+    e, cohort, course = found
+    if e.status != "pending":
+        return ChangeOutcome(False, _view(e, cohort, course, await _position(session, e)), code="decided")
+    e.status, e.decided_at, e.decided_by, e.reason = "confirmed", now, staff_id, None
+    await session.flush()
+    view = _view(e, cohort, course)
+    await _notify(session, view, "approved", now)
+    return ChangeOutcome(True, view)
+
+
+async def reject(session: AsyncSession, *, enrollment_id: int, staff_id: int, now: datetime,
+                 reason: str) -> ChangeOutcome:
+    found = await _locked_enrollment(session, enrollment_id)
+    if found is None:
+        return ChangeOutcome(False, code="not_found")
+    e, cohort, course = found
+    if e.status not in ("pending", "waitlisted"):
+        return ChangeOutcome(False, _view(e, cohort, course, await _position(session, e)), code="decided")
+    held_seat = e.status in SEAT_HOLDING
+    e.status, e.decided_at, e.decided_by, e.reason, e.waitlist_seq = "rejected", now, staff_id, reason.strip()[:500], None
+    await session.flush()
+    view = _view(e, cohort, course)
+    await _notify(session, view, "rejected", now)
+    promoted = await _fill_free_seats(session, cohort, course, now) if held_seat else ()
+    return ChangeOutcome(True, view, promoted=promoted)
+
+
+async def bulk_approve(session: AsyncSession, *, course_id: str, staff_id: int, now: datetime,
+                       enrollment_ids: list[int] | None = None) -> list[EnrollmentView]:
+    """Approve every pending request of a course (or only the given ones). Returns those approved."""
+    stmt = (select(Enrollment.id).join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .where(Cohort.course_id == course_id, Enrollment.status == "pending").order_by(Enrollment.id))
+    if enrollment_ids is not None:
+        stmt = stmt.where(Enrollment.id.in_(enrollment_ids))
+    out = []
+    for enrollment_id in list((await session.execute(stmt)).scalars()):
+        result = await approve(session, enrollment_id=enrollment_id, staff_id=staff_id, now=now)
+        if result.ok and result.enrollment:
+            out.append(result.enrollment)
+    return out
+
+
+async def get_enrollment(session: AsyncSession, enrollment_id: int) -> EnrollmentView | None:
+    row = (await session.execute(
+        select(Enrollment, Cohort, Course).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id).where(Enrollment.id == enrollment_id)
+    )).first()
+    if row is None:
+        return None
+    return _view(row[0], row[1], row[2], await _position(session, row[0]))
+
+
+async def my_enrollments(session: AsyncSession, user_id: int) -> list[EnrollmentView]:
+    """Everything a person asked for, soonest cohort first, with waitlist positions."""
+    rows = (await session.execute(
+        select(Enrollment, Cohort, Course).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id).where(Enrollment.user_id == user_id)
+        .order_by(Cohort.start_on, Enrollment.id)
+    )).all()
+    return [_view(e, c, course, await _position(session, e)) for e, c, course in rows]
+
+
+async def pending_queue(session: AsyncSession, course_id: str | None = None) -> list[QueueCourse]:
+    """Pending requests grouped by course (oldest request first), with the applicant's name and rank."""
+    stmt = (select(Enrollment, Cohort, Course, Profile.full_name, Profile.department, Profile.rank)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id).join(Course, Course.id == Cohort.course_id)
+            .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
+            .where(Enrollment.status == "pending").order_by(Course.id, Enrollment.requested_at, Enrollment.id))
+    if course_id is not None:
+        stmt = stmt.where(Course.id == course_id)
+    grouped: dict[str, tuple[Course, list[PendingItem]]] = {}
+    for e, c, course, name, department, rank in (await session.execute(stmt)).all():
+        grouped.setdefault(course.id, (course, []))[1].append(PendingItem(_view(e, c, course), name, department, rank))
+    return [QueueCourse(course.id, course.title, course.title_en, tuple(items)) for course, items in grouped.values()]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    full_name: str
+    department: str
+    rank: str
+    employee_no: str
+    cohort_number: int
+    start_on: date
+    end_on: date
+    precision: str
+    track: str | None
+    status: str
+    position: int | None
+    requested_at: datetime
+    decided_at: datetime | None
+    reason: str | None
+
+
+async def roster(session: AsyncSession, course_id: str) -> list[RosterRow] | None:
+    """Every request of a course, by cohort then status, for the coordinator's export. None: unknown course."""
+    if await session.get(Course, course_id) is None:
+        return None
+    rows = (await session.execute(
+        select(Enrollment, Cohort, Profile).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
+        .where(Cohort.course_id == course_id)
+        .order_by(Cohort.number, Enrollment.status, Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.id)
+    )).all()
+    out = []
+    for e, c, p in rows:
+        out.append(RosterRow(
+            p.full_name if p else "", p.department if p else "", p.rank if p else "", (p.employee_no or "") if p else "",
+            c.number, c.start_on, c.end_on, c.precision, c.track, e.status, await _position(session, e),
+            e.requested_at, e.decided_at, e.reason,
+        ))
+    return out
+
+
+__all__ = [
+    "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
+    "QueueCourse", "RosterRow", "Refusal", "started", "preview", "request_seat", "promote_waitlist", "cancel",
+    "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
+    "notice_params",
+]
