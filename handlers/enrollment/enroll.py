@@ -1,0 +1,132 @@
+"""Course card → choose a cohort (`enr`) → terms → confirm (`enc`) → outcome. See docs/enrollment.md."""
+from __future__ import annotations
+
+from catalog import enrollment as svc
+from handlers.callbacks import StaleButton, cb, int_arg, route
+from handlers.enrollment.wording import course_name, refusal_text, status_text, view_line
+from handlers.labels import APPROVAL, DELIVERY, label
+from handlers.turn import Turn
+from notifications.messages import Button
+
+
+async def require_profile(t: Turn, resume: str) -> bool:
+    """True when the person has a profile; otherwise the profile flow (consent first) starts and, when it is
+    finished, presses `resume` for them. Falls back to a pointer to /profile until that flow exists."""
+    try:
+        from handlers.enrollment.profile import require_profile as real
+    except ImportError:  # pragma: no cover - only while the profile flow is being written
+        from catalog.enrollment import get_profile
+
+        if await get_profile(t.session, t.user.id) is not None:
+            return True
+        t.reply(t.tr("Before your first request I need a short profile: send /profile."))
+        return False
+    return await real(t, resume)
+
+
+def terms_text(t: Turn, terms: svc.Terms) -> str:
+    _ = t.tr
+    tr = t.tr
+    lines = [
+        "📝 " + course_name(tr, terms.course_title, terms.course_title_en, terms.cohort_number, terms.track,
+                           terms.track_en),
+        _("Dates: {period}", period=tr.period(terms.start_on, terms.end_on, terms.precision)),
+        _("Format: {delivery}", delivery=label(DELIVERY, terms.delivery, tr)),
+    ]
+    if terms.capacity is None:
+        lines.append(_("Seats: open enrolment"))
+    else:
+        lines.append(_("Seats: {left} of {capacity} left", left=terms.seats_left, capacity=terms.capacity))
+    note = tr.pick(terms.eligibility.get("note"), terms.eligibility.get("note_en"))
+    if note:
+        lines.append(_("Who may apply: {note}", note=note))
+    lines.append(_("Policy: {policy}", policy=label(APPROVAL, terms.approval, tr)))
+    lines.append("")
+    if terms.would_be == "confirmed":
+        lines.append(_("A seat is free: confirm and it is yours."))
+    elif terms.would_be == "pending":
+        lines.append(_("Confirm to send your request; your seat is held until staff decide."))
+    elif terms.would_be == "waitlisted":
+        lines.append(_("This cohort is full. You can join the waitlist: you would be #{position}. When a seat "
+                       "frees up, the first person waiting gets it automatically.", position=terms.position))
+    elif terms.would_be == "duplicate" and terms.existing is not None:
+        lines.append(_("You already asked for this cohort: {status}.",
+                       status=status_text(tr, terms.existing, t.now.date())))
+    elif terms.refusal is not None:
+        lines.append("⛔ " + refusal_text(tr, terms.refusal.code, terms.refusal.params))
+        if terms.existing is not None:
+            lines.append(view_line(tr, terms.existing, t.now.date()))
+    return "\n".join(lines)
+
+
+def terms_buttons(t: Turn, terms: svc.Terms) -> list[list[Button]]:
+    _ = t.tr
+    rows: list[list[Button]] = []
+    if terms.would_be in ("confirmed", "pending"):
+        rows.append([Button(_("✅ Confirm request"), cb("enc", terms.cohort_id))])
+    elif terms.would_be == "waitlisted":
+        rows.append([Button(_("🕒 Join the waitlist (#{position})", position=terms.position),
+                            cb("enc", terms.cohort_id))])
+    if terms.existing is not None:
+        rows.append([Button(_("📋 My enrollments"), cb("my"))])
+    rows.append([Button(_("⬅ Back to the course"), cb("crs", terms.course_id))])
+    return rows
+
+
+@route("enr")
+async def on_choose_cohort(t: Turn, args: list[str]) -> None:
+    """A cohort's button on the course card: show the terms before anything is recorded."""
+    cohort_id = int_arg(args, 0)
+    terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
+    if terms is None:
+        raise StaleButton(args)
+    if terms.refusal is not None and terms.refusal.code == "profile_needed":
+        if not await require_profile(t, cb("enr", cohort_id)):
+            return
+        terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
+        if terms is None:
+            raise StaleButton(args)
+    t.reply(terms_text(t, terms), terms_buttons(t, terms))
+
+
+def outcome_text(t: Turn, outcome: svc.EnrollOutcome) -> str:
+    _ = t.tr
+    tr = t.tr
+    today = t.now.date()
+    v = outcome.enrollment
+    if outcome.status == "confirmed" and v:
+        return _("✅ Your seat is confirmed: {name}, {period}. /my lists your enrollments.",
+                 name=course_name(tr, v.course_title, v.course_title_en, v.cohort_number, v.track, v.track_en),
+                 period=tr.period(v.start_on, v.end_on, v.precision))
+    if outcome.status == "pending" and v:
+        return _("📨 Request sent: {name}. HRD Center staff will decide; your seat is held until then and I will "
+                 "message you.", name=course_name(tr, v.course_title, v.course_title_en, v.cohort_number, v.track,
+                                                  v.track_en))
+    if outcome.status == "waitlisted" and v:
+        return _("🕒 The cohort is full: you are #{position} on the waitlist for {name}. If a seat frees up you get "
+                 "it automatically and I will message you.", position=outcome.position,
+                 name=course_name(tr, v.course_title, v.course_title_en, v.cohort_number, v.track, v.track_en))
+    if outcome.status == "duplicate" and outcome.existing:
+        return _("You already asked for this cohort: {status}.", status=status_text(tr, outcome.existing, today))
+    refusal = outcome.refusal
+    text = "⛔ " + refusal_text(tr, refusal.code if refusal else "", refusal.params if refusal else {})
+    if outcome.existing is not None:
+        text += "\n" + view_line(tr, outcome.existing, today)
+    return text
+
+
+@route("enc")
+async def on_confirm(t: Turn, args: list[str]) -> None:
+    """Confirm: the seat is decided now, under the cohort lock."""
+    cohort_id = int_arg(args, 0)
+    outcome = await svc.request_seat(t.session, user_id=t.user.id, cohort_id=cohort_id, now=t.now)
+    if outcome.promoted:
+        t.outbox_written()
+    if outcome.status == "refused" and outcome.refusal is not None:
+        if outcome.refusal.code == "not_found":
+            raise StaleButton(args)
+        if outcome.refusal.code == "profile_needed":
+            await require_profile(t, cb("enr", cohort_id))
+            return
+    buttons = [[Button(t.tr("📋 My enrollments"), cb("my"))]]
+    t.edit(outcome_text(t, outcome), buttons)

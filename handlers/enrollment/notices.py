@@ -1,0 +1,48 @@
+"""Outbox renderers for enrollment status changes, in the recipient's language at send time."""
+from __future__ import annotations
+
+from datetime import date
+
+from catalog.enrollment import NOTICE_KIND
+from handlers.callbacks import cb
+from handlers.enrollment.wording import course_name, reason_text
+from handlers.notices import notice
+from locales import Translator
+from notifications.messages import Button, Rendered
+
+
+def _period(params: dict, tr: Translator) -> str:
+    try:
+        return tr.period(date.fromisoformat(params["start"]), date.fromisoformat(params["end"]),
+                         params.get("precision") or "day")
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+@notice(NOTICE_KIND)
+def render_status(params: dict, tr: Translator) -> Rendered:
+    _ = tr
+    name = course_name(tr, params.get("title", ""), params.get("title_en"), params.get("number", 0),
+                       params.get("track"), params.get("track_en"))
+    period = _period(params, tr)
+    event = params.get("event")
+    reason = reason_text(tr, params.get("reason"))
+    if event == "approved":
+        text = _("✅ Approved: your seat in {name} ({period}) is confirmed.", name=name, period=period)
+    elif event == "rejected":
+        text = _("❌ Not approved: your request for {name} was declined.", name=name)
+        if reason:
+            text += "\n" + _("Reason: {reason}", reason=reason)
+    elif event == "promoted" and params.get("status") == "pending":
+        text = _("🎉 A seat freed up in {name} ({period}): you moved up from the waitlist. Your request now "
+                 "awaits staff approval.", name=name, period=period)
+    elif event == "promoted":
+        text = _("🎉 A seat freed up: you moved up from the waitlist and your seat in {name} ({period}) "
+                 "is confirmed.", name=name, period=period)
+    elif event == "cancelled":
+        text = _("Your enrollment in {name} was cancelled by HRD Center staff.", name=name)
+        if reason:
+            text += "\n" + _("Reason: {reason}", reason=reason)
+    else:
+        text = _("The status of your request for {name} changed.", name=name)
+    return Rendered(text, ((Button(_("📋 My enrollments"), cb("my")),),))
