@@ -1,0 +1,1 @@
+"""Exam calendar, applicant subscriptions, personal interview slots and reminders (no Telegram here)."""
