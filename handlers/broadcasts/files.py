@@ -1,0 +1,131 @@
+"""Staff send a CSV/XLSX file to the bot: a dry run first (what would change, or the errors with row numbers),
+then an Apply button. The file is downloaded between two short transactions (no database lock is held while we
+talk to Telegram), kept in the flow state for the Apply press, validated again and applied all or nothing; new
+courses/cohorts are announced to their topic's subscribers and the search index is rebuilt."""
+from __future__ import annotations
+
+import base64
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from catalog.imports import MAX_BYTES, FileProblem, ImportPlan, Problem
+from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.turn import Turn, open_turn
+from locales import Translator
+from notifications.messages import Button
+from notifications.news import import_and_announce
+
+FLOW = "import"
+SHOW = 12  # errors / changes listed in a report
+
+
+def _names(changes, action: str, tr: Translator) -> str:
+    keys = [c.key for c in changes if c.action == action]
+    more = len(keys) - SHOW
+    text = ", ".join(keys[:SHOW])
+    return text + (" " + tr("… and {count} more", count=more) if more > 0 else "")
+
+
+def render_plan(plan: ImportPlan, tr: Translator, *, filename: str, applied: bool, notified: int = 0) -> str:
+    """The import report (shared by the chat and `hrdbot import`)."""
+    kind = tr("courses") if plan.kind == "courses" else tr("cohorts")
+    lines = [tr("Import of {name} ({kind}): {rows} rows.", name=filename, kind=kind, rows=plan.rows)]
+    if not plan.ok:
+        lines.append(tr("{count} problems — nothing was imported. Fix them and send the file again:",
+                        count=len(plan.errors)))
+        lines += ["• " + e.render(tr) for e in plan.errors[:SHOW]]
+        if len(plan.errors) > SHOW:
+            lines.append(tr("… and {count} more", count=len(plan.errors) - SHOW))
+        return "\n".join(lines)
+    head = (tr("Imported: {added} added, {updated} updated, {unchanged} unchanged.") if applied else
+            tr("Dry run — nothing changed yet. It would add {added}, update {updated}, leave {unchanged} unchanged."))
+    lines.append(head.format(added=plan.count("added"), updated=plan.count("updated"),
+                             unchanged=plan.count("unchanged")))
+    if plan.count("added"):
+        lines.append(tr("Added: {names}", names=_names(plan.changes, "added", tr)))
+    updated = [c for c in plan.changes if c.action == "updated"]
+    for c in updated[:SHOW]:
+        lines.append(tr("Updated {key}: {fields}", key=c.key, fields=", ".join(c.changed)))
+    if len(updated) > SHOW:
+        lines.append(tr("… and {count} more", count=len(updated) - SHOW))
+    if applied and notified:
+        lines.append(tr("Course news queued for {count} subscribers.", count=notified))
+    return "\n".join(lines)
+
+
+def render_problem(problem: Problem, tr: Translator, filename: str) -> str:
+    return tr("I cannot import {name}: {reason}", name=filename, reason=problem.render(tr))
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_user is None or update.effective_message is None:
+        return
+    doc = update.effective_message.document
+    name = (doc.file_name or "file") if doc else "file"
+    proceed = False
+    async with open_turn(update, context) as t:
+        if t.refuse_unless_staff():
+            return
+        if doc is None:
+            return
+        if doc.file_size and doc.file_size > MAX_BYTES:
+            t.reply(render_problem(Problem("The file is too big ({size} kB; at most {limit} kB).",
+                                           {"size": doc.file_size // 1000, "limit": MAX_BYTES // 1000}), t.tr, name))
+            return
+        proceed = True
+    if not proceed:
+        return
+    try:  # no transaction is open while we download
+        content = bytes(await (await doc.get_file()).download_as_bytearray())
+    except Exception:  # noqa: BLE001 - Telegram refused the download (too big, expired)
+        content = None
+    async with open_turn(update, context) as t:
+        if t.refuse_unless_staff():
+            return
+        if content is None:
+            t.reply(t.tr("I could not download {name}. Please send it again.", name=name))
+            return
+        await _dry_run(t, name, content)
+
+
+async def _dry_run(t: Turn, name: str, content: bytes) -> None:
+    try:
+        outcome = await import_and_announce(t.session, name, content, t.now, dry_run=True)
+    except FileProblem as exc:
+        t.reply(render_problem(exc.problem, t.tr, name))
+        return
+    plan = outcome.result.plan
+    if not plan.ok or not (plan.count("added") or plan.count("updated")):
+        t.clear_flow() if t.user.flow == FLOW else None
+        t.reply(render_plan(plan, t.tr, filename=name, applied=False))
+        return
+    t.set_flow(FLOW, "confirm", {"name": name[:100], "kind": plan.kind,
+                                 "content": base64.b64encode(content).decode("ascii")})
+    t.reply(render_plan(plan, t.tr, filename=name, applied=False),
+            [[Button(t.tr("✅ Apply the import"), cb("bci", "go")), Button(t.tr("✖ Cancel"), cb("bci", "no"))]])
+
+
+@route("bci")
+async def on_import_button(t: Turn, args: list[str]) -> None:
+    if t.refuse_unless_staff():
+        return
+    if t.user.flow != FLOW or t.user.flow_step != "confirm":
+        raise StaleButton(args)
+    data = t.flow_data
+    t.clear_flow()
+    if str_arg(args, 0) != "go":
+        t.edit(t.tr("Import cancelled. Nothing was changed."))
+        return
+    name = data.get("name", "file")
+    try:
+        content = base64.b64decode(data.get("content", ""))
+        outcome = await import_and_announce(t.session, name, content, t.now, kind=data.get("kind"))
+    except FileProblem as exc:
+        t.edit(render_problem(exc.problem, t.tr, name))
+        return
+    applied = outcome.result.applied
+    t.edit(render_plan(outcome.result.plan, t.tr, filename=name, applied=applied, notified=outcome.notified))
+    if applied:
+        t.outbox_written()
+        t.after_commit.append(t.services.reload_search)
