@@ -1,20 +1,49 @@
 """Builds the in-memory search index from the database (at start-up and after catalog changes)."""
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.courses import active_courses, cohort_months
+from catalog.courses import active_courses, cohort_months, seats_taken
 from catalog.search import CourseDoc, SearchIndex
+from db.models import Cohort
+
+ALIASES = Path(__file__).resolve().parent / "aliases.yaml"
+
+
+@lru_cache(maxsize=1)
+def extra_aliases() -> dict[str, tuple[str, ...]]:
+    """Search-owned aliases per course id (catalog/search/aliases.yaml), merged with the catalog's own."""
+    with ALIASES.open(encoding="utf-8") as fh:
+        raw = (yaml.safe_load(fh) or {}).get("aliases") or {}
+    return {str(k): tuple(str(a) for a in (v or [])) for k, v in raw.items()}
+
+
+async def courses_with_seats(session: AsyncSession) -> set[str]:
+    """Courses with an open cohort that still has a seat (or no seat limit)."""
+    cohorts = (await session.execute(
+        select(Cohort.id, Cohort.course_id, Cohort.capacity).where(Cohort.status == "open")
+    )).all()
+    taken = await seats_taken(session, [c.id for c in cohorts])
+    return {c.course_id for c in cohorts if c.capacity is None or taken.get(c.id, 0) < c.capacity}
+
+
+def make_doc(c, months: frozenset[int], seats_open: bool) -> CourseDoc:
+    extra = extra_aliases().get(c.id, ())
+    return CourseDoc(
+        id=c.id, title=c.title, title_en=c.title_en, category=c.category, delivery=c.delivery,
+        keywords=tuple([*(c.keywords or []), *(c.keywords_en or []), c.topic]),
+        aliases=tuple(dict.fromkeys([*(c.aliases or []), *extra])), months=months,
+        topic=c.topic or "", seats_open=seats_open,
+    )
 
 
 async def load_index(session: AsyncSession) -> SearchIndex:
     months = await cohort_months(session)
-    docs = [
-        CourseDoc(
-            id=c.id, title=c.title, title_en=c.title_en, category=c.category, delivery=c.delivery,
-            keywords=tuple([*(c.keywords or []), *(c.keywords_en or []), c.topic]),
-            aliases=tuple(c.aliases or []), months=months.get(c.id, frozenset()),
-        )
-        for c in await active_courses(session)
-    ]
+    open_courses = await courses_with_seats(session)
+    docs = [make_doc(c, months.get(c.id, frozenset()), c.id in open_courses) for c in await active_courses(session)]
     return SearchIndex.build(docs)

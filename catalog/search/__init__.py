@@ -1,0 +1,10 @@
+"""Korean course search: an in-memory index over titles, aliases and keywords (see index.py).
+
+    index = SearchIndex.build(docs)
+    text, filters = parse_query("3월 비대면 리더십")
+    hits = index.search(text, limit=8, filters=filters)   # [SearchHit(course_id, title, score, ...)]
+"""
+from catalog.search.filters import Filters, parse_query
+from catalog.search.index import THRESHOLD, CourseDoc, SearchHit, SearchIndex
+
+__all__ = ["CourseDoc", "Filters", "SearchHit", "SearchIndex", "THRESHOLD", "parse_query"]

@@ -1,0 +1,99 @@
+"""What to ignore in a colloquial request: particles (조사), endings, request words and generic words.
+
+`태국어를 배우고 싶어요` → ['태국어'];  `재취업 교육 있나요` → ['재취업'];  `엑셀 강의 추천해줘` → ['엑셀'].
+A particle is only stripped when at least two syllables remain, and the index keeps the unstripped word too,
+so a word that merely ends like a particle (인재양성과) still matches itself.
+"""
+from __future__ import annotations
+
+import re
+
+# longest first, so 으로부터 wins over 로
+PARTICLES = sorted("""
+    으로부터 에서부터 이라든지 에게서 한테서 으로서 으로써 이라도 이라고 이라는 이라면 까지는 에서는 에서도 에게는
+    으로는 으로도 이랑 에서 에게 한테 까지 부터 으로 처럼 보다 이나 이든 이며 이고 라고 라는 라면 마다 밖에 조차
+    께서 께 과 와 을 를 이 가 은 는 의 에 로 도 만 랑 나 요 좀 란 이란 인데 이요 이야 야 예요 이에요 인가요 인지
+""".split(), key=len, reverse=True)
+
+# request phrases glued to the end of a word: 재취업교육있나요 → 재취업교육 → 재취업
+ENDINGS = sorted("""
+    배우고싶어요 배우고싶어 배우고싶다 배우고싶은데 배우고싶습니다 배울수있나요 배울수있는 배우기 배우는법 배우려면
+    듣고싶어요 듣고싶어 듣고싶다 듣고싶은데 듣고싶습니다 들을수있나요 듣기
+    알려주세요 알려줘요 알려줘 알려주라 찾아주세요 찾아줘요 찾아줘 찾고있어요 찾아요 찾고싶어요 추천해주세요 추천해줘요
+    추천해줘 추천좀 추천 신청하고싶어요 신청하고싶어 신청할래요 신청할래 신청하기 신청 수강하고싶어요 수강신청 수강
+    있나요 있어요 있습니까 있을까요 있는지 있니 있냐 있음 없나요 없어요 있어 할래요 할래 하고싶어요 하고싶어
+    하고싶다 싶어요 싶어 싶다 싶은데 주세요 해주세요 해줘 관련 관한 대한 교육과정 교육 과정 강의 강좌 수업
+    프로그램 클래스 코스 과목 공부 하는법 잘하는법 잘하기 방법 법 하려면 하면 하는 하고 하기 해서 할때 하게 되면 따고싶어 따기
+""".split(), key=len, reverse=True)
+
+# whole tokens that carry no topic: dropped before matching
+FUNCTION_WORDS = frozenset("""
+    배우고 배우고싶어요 배우고싶어 배우고싶다 배우고싶은데 배우고 배우기 배울 배울수 배워 배우는 배우려면 배우려고 배워보고
+    듣고 듣기 들을 들을수 들어 들으려면 듣고싶어요 듣고싶어 싶어요 싶어 싶다 싶은데 싶습니다 싶은 싶네요
+    있나요 있어요 있습니까 있을까요 있는지 있니 있냐 있음 있어 있는 있으면 있는데 없나요 없어요 없을까요
+    알려주세요 알려줘요 알려줘 알려 주세요 주라 줘 찾아주세요 찾아줘 찾아줘요 찾고 찾아요 찾는 찾고있어요 추천 추천해줘 추천해주세요
+    추천해줘요 추천좀 해줘 해주세요 해줘요 할래 할래요 하고 하고싶어요 하고싶어 하고싶다 하는 하려면 하려고 해요 합니다
+    신청 신청하고 신청할래 신청하기 신청하고싶어요 수강 수강하고 수강신청 공부 공부하고 공부하기 받고 받고싶어요 받을 받을수
+    교육 교육과정 과정 강의 강좌 수업 프로그램 클래스 코스 과목 연수과정 교육프로그램 교육은 과정은
+    관련 관련된 관한 대한 대해 대해서 관해서 관련해서 위한 무슨 어떤 어느 뭐 뭐가 뭐있어 뭔가 무엇 어디 어디서 언제 어떻게
+    좀 제발 혹시 저 제가 나 내가 우리 저도 저는 나는 요즘 지금 이번 다음 혹은 그리고 또는 정말 진짜 꼭 같은 등 것 거
+    받는 받으려면 받아야 들어야 해야 해야해요 따고 따려면 딸 따는 잘 쓰는 하나요 되나요 돼요 되면
+    원해요 원해 원합니다 필요해요 필요해 필요한 필요 가능한 가능 좋은 괜찮은 있는거 있는것 알고 알고싶어요 궁금해요 궁금
+    please i want wanna need to a an the for about on in of and or me my is are there any some course courses class
+    classes training lesson lessons program programme learn learning study studying take taking looking find show
+    how what which where when can could would like do does i'm im
+""".split())
+
+# words that say little alone: they may refine a match but never make one by themselves
+GENERIC = frozenset("""
+    준비 이해 활용 실무 기초 기본 심화 입문 역량 강화 향상 관리 운영 업무 직무 전문 정책 서울 시민 서울시 공무원 직원
+    사업 기획 방법 실습 능력 과정 교육 이해과정 양성 양성과정 설계 전략 사례 분석 개발 제도 행정 공공 시정 공통 일반
+    스킬 기법 트렌드 아카데미 리더 실무자 담당자 신규 신임 공직 가치 변화 혁신 미래 행복 인생 생활 문화 소통 1 2 3
+    basic basics advanced intro introduction skills skill work working management public policy seoul new
+""".split())
+
+_REPEAT = re.compile(r"(.)\1{3,}")
+
+def strip_particle(word: str) -> str:
+    """태국어를 → 태국어, 엑셀은 → 엑셀; keeps at least two syllables (과 in 인재양성과 only if ≥ 2 remain)."""
+    for p in PARTICLES:
+        if word.endswith(p) and len(word) - len(p) >= 2:
+            return word[: -len(p)]
+    return word
+
+def strip_endings(word: str) -> str:
+    """Request phrases glued to a word, repeatedly: 재취업교육있나요 → 재취업; particles too."""
+    for _ in range(4):
+        before = word
+        for e in ENDINGS:
+            if word.endswith(e) and len(word) - len(e) >= 2:
+                word = word[: -len(e)]
+                break
+        word = strip_particle(word)
+        if word == before:
+            break
+    return word
+
+def is_function_word(word: str) -> bool:
+    if word in FUNCTION_WORDS:
+        return True
+    return strip_particle(word) in FUNCTION_WORDS or strip_endings(word) in FUNCTION_WORDS
+
+def content_terms(words: list[str]) -> list[tuple[str, str]]:
+    """(core, as typed) for each word of a request that names what is wanted: particles and endings removed."""
+    out = []
+    for w in words:
+        if is_function_word(w):
+            continue
+        core = strip_endings(w)
+        if core and core not in FUNCTION_WORDS:
+            out.append((core, w))
+    return out
+
+
+def content_words(words: list[str]) -> list[str]:
+    """The words of a request that name what is wanted, particles and endings removed."""
+    return [core for core, _ in content_terms(words)]
+
+def is_generic(word: str) -> bool:
+    return word in GENERIC
