@@ -138,10 +138,10 @@ async def plan(session: AsyncSession, now: datetime, *, round_ids: Iterable[str]
     # Cancel what is no longer wanted: unsubscribed users, events without an exact day, offsets removed.
     scope_events = [e[0] for e in all_events]
     if scope_events:
-        subscribed = exists().where(
-            ExamSubscription.user_id == Reminder.user_id,
-            ExamSubscription.round_id == select(ExamEvent.round_id).where(ExamEvent.id == Reminder.event_id)
-            .scalar_subquery())
+        subscribed = (select(ExamSubscription.id)
+                      .join(ExamEvent, ExamEvent.round_id == ExamSubscription.round_id)
+                      .where(ExamEvent.id == Reminder.event_id, ExamSubscription.user_id == Reminder.user_id)
+                      .correlate(Reminder).exists())
         keep = [and_(Reminder.event_id == eid, Reminder.offset_key.in_([o.key for o in offsets_for(kind)]))
                 for eid, rid, kind, start_on, precision in all_events
                 if precision == "day" and offsets_for(kind)]
