@@ -1,0 +1,403 @@
+"""The profile: consent first (개인정보 수집·이용 동의), then a few questions, /profile to view and edit, /forget.
+
+State lives in the database (`users.flow = "profile"`): answers are kept in the flow until the last one, then the
+profile is saved in one go and whatever needed it continues (`require_profile(t, resume=cb(...))` presses the
+`resume` button for the person). Declining consent stores nothing.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from telegram.ext import Application, CommandHandler
+
+from catalog.profiles import (
+    FIELDS, OPTIONAL_FIELDS, POSITIONS, RANKS, ProfileError, ProfileView, check_hired_on, check_retirement_on,
+    clean_department, clean_employee_no, clean_name, clean_position, clean_rank, forget, get_profile, parse_day,
+    save_profile, update_profile,
+)
+from handlers import basic
+from handlers.callbacks import StaleButton, cb, int_arg, lookup, parse, route, str_arg
+from handlers.enrollment.refusals import position_label, rank_label
+from handlers.flows import text_step
+from handlers.turn import Turn, on_turn
+from locales import N_, Translator
+from notifications.messages import Button
+
+FLOW = "profile"
+STEPS = ("consent", *FIELDS)  # full_name, department, rank, position, employee_no, hired_on, retirement_on
+QUESTIONS = FIELDS  # numbered 1..7 in the prompts
+FIELD_NAMES = {
+    "full_name": N_("Name"), "department": N_("Department"), "rank": N_("Rank"), "position": N_("Position"),
+    "employee_no": N_("Employee number"), "hired_on": N_("Hire date"), "retirement_on": N_("Expected retirement"),
+}
+HELP_ENTRIES = [
+    ("profile", N_("your profile for course requests (view, edit)")),
+    ("forget", N_("delete your personal data")),
+]
+
+
+# -- rendering ----------------------------------------------------------------------------------------------
+def consent_text(tr: Translator) -> str:
+    _ = tr
+    return "\n".join([
+        _("🔒 Consent to collect and use personal information"),
+        "",
+        _("Some courses have entry conditions (rank, position, new employees, years to retirement), and the HRD "
+          "Center needs to know who asks for a seat. So before your first request I ask for a short profile."),
+        "",
+        _("• What: name, department, rank, position (과장/팀장), and if you wish your employee number, hire date and "
+          "expected retirement date."),
+        _("• Why: to check the entry conditions of the courses you ask for and to put your name on the rosters of "
+          "the courses you ask for (HRD Center staff only)."),
+        _("• How long: until you delete it with /forget — at any time, in one step."),
+        _("• You may refuse. Then nothing is stored and I cannot take course requests, but you can still search "
+          "and read every course."),
+        "",
+        _("Do you agree?"),
+    ])
+
+
+def consent_buttons(tr: Translator) -> list[list[Button]]:
+    return [[Button(tr("✅ I agree"), cb("prf", "yes")), Button(tr("No, thank you"), cb("prf", "no"))]]
+
+
+def value_text(field: str, value: object, tr: Translator) -> str:
+    if value in (None, ""):
+        return tr("not given")
+    if field == "rank":
+        return rank_label(str(value), tr)
+    if field == "position":
+        return position_label(str(value), tr)
+    if isinstance(value, date):
+        return tr.date(value)
+    return str(value)
+
+
+def profile_text(profile: ProfileView, tr: Translator) -> str:
+    _ = tr
+    lines = [_("👤 Your profile"), ""]
+    for field in FIELDS:
+        lines.append(f"{tr(FIELD_NAMES[field])}: {value_text(field, getattr(profile, field), tr)}")
+    if profile.consent_at:
+        lines += ["", _("Consent given on {day}. /forget deletes all of it.", day=tr.date(profile.consent_at))]
+    return "\n".join(lines)
+
+
+def profile_buttons(tr: Translator) -> list[list[Button]]:
+    edit = [Button(tr(FIELD_NAMES[f]), cb("prf", "edit", i)) for i, f in enumerate(FIELDS)]
+    return [edit[0:3], edit[3:5], edit[5:7], [Button(tr("🗑 Delete my data"), cb("fgt", "ask"))]]
+
+
+def _prompt(step: str, tr: Translator, editing: bool) -> str:
+    _ = tr
+    texts = {
+        "full_name": _("What is your full name?"),
+        "department": _("Which department (부서) do you work in? For example: 인재개발원 교육기획과"),
+        "rank": _("What is your rank (직급)? Press a button (or type it, e.g. 6급)."),
+        "position": _("Are you a division head (과장) or a team leader (팀장)?"),
+        "employee_no": _("Your employee number (직원번호), if you want to give it. It helps staff find you."),
+        "hired_on": _("When were you hired? (e.g. 2021.3.2) New-employee courses need it."),
+        "retirement_on": _("When do you expect to retire? (e.g. 2032.6.30 or 2032년 6월) "
+                           "Retirement programmes need it."),
+    }
+    text = texts[step]
+    if not editing:
+        text = _("Question {n} of {total}: ", n=QUESTIONS.index(step) + 1, total=len(QUESTIONS)) + text
+    return text
+
+
+def ask(t: Turn, step: str, data: dict, *, edit: bool = False, error: str | None = None) -> None:
+    """Set the step and ask its question (with buttons where the answer is a choice)."""
+    tr = t.tr
+    editing = data.get("mode") == "edit"
+    t.set_flow(FLOW, step, data)
+    text = _prompt(step, tr, editing)
+    if error:
+        text = f"⚠️ {error}\n\n{text}"
+    rows: list[list[Button]] = []
+    if step == "rank":
+        buttons = [Button(rank_label(r, tr) if tr.lang != "ko" else r, cb("prf", "rank", i)) for i, r in enumerate(RANKS)]
+        rows = [buttons[0:4], buttons[4:7], buttons[7:10]]
+    elif step == "position":
+        rows = [[Button(position_label(p, tr), cb("prf", "pos", i + 1)) for i, p in enumerate(POSITIONS)],
+                [Button(tr("Neither"), cb("prf", "pos", 0))]]
+    elif step in OPTIONAL_FIELDS:
+        rows = [[Button(tr("Remove") if editing else tr("Skip"), cb("prf", "skip"))]]
+    if editing:
+        rows.append([Button(tr("Back to my profile"), cb("prf", "show"))])
+    elif step == QUESTIONS[0]:
+        text += "\n\n" + tr("(/cancel stops; nothing is stored until the last question.)")
+    (t.edit if edit else t.reply)(text, rows)
+
+
+def error_text(err: ProfileError, tr: Translator) -> str:
+    _ = tr
+    p = err.params
+    messages = {
+        "name_empty": _("Please type your name."),
+        "department_empty": _("Please type your department."),
+        "too_long": _("That is too long (at most {limit} characters).", limit=p.get("limit", 64)),
+        "rank": _("Please choose one of: {ranks}.", ranks=", ".join(RANKS)),
+        "position": _("Please press one of the buttons."),
+        "employee_no": _("An employee number has only digits, letters and '-' (at most {limit}).",
+                         limit=p.get("limit", 32)),
+        "date_format": _("I could not read that date. Please write it like 2032.6.30, 2032-06-30 or 2032년 6월."),
+        "hired_future": _("A hire date cannot be in the future."),
+        "retirement_past": _("An expected retirement date must be in the future."),
+        "retirement_before_hire": _("The retirement date must be after your hire date."),
+        "date_range": _("That date looks mistyped. Please check the year."),
+        "consent_needed": _("I need your consent first."),
+        "no_profile": _("You have no profile yet."),
+    }
+    return messages.get(err.code, _("Please check your answer."))
+
+
+# -- require_profile: the entry point other features use -------------------------------------------------------
+async def require_profile(t: Turn, resume: str | None) -> bool:
+    """True when the person has a profile. Otherwise asks for consent and the profile, then presses `resume`
+    (callback data, e.g. ``cb("enr", cohort_id)``) for them so that what they were doing continues."""
+    if await get_profile(t.session, t.user.id) is not None:
+        return True
+    data = {"resume": resume} if resume else {}
+    t.set_flow(FLOW, "consent", data)
+    (t.edit if t.is_callback else t.reply)(consent_text(t.tr), consent_buttons(t.tr))
+    return False
+
+
+def _in_step(t: Turn, *steps: str) -> dict:
+    if t.user.flow != FLOW or t.user.flow_step not in steps:
+        raise StaleButton(t.user.flow_step)
+    return t.flow_data
+
+
+def _next_step(step: str) -> str | None:
+    i = QUESTIONS.index(step)
+    return QUESTIONS[i + 1] if i + 1 < len(QUESTIONS) else None
+
+
+def _clean(step: str, text: str, today: date, data: dict) -> str | None:
+    """A typed answer, validated; returned as it is kept in the flow (dates as ISO)."""
+    if step == "full_name":
+        return clean_name(text)
+    if step == "department":
+        return clean_department(text)
+    if step == "rank":
+        return clean_rank(text)
+    if step == "position":
+        return clean_position(text)
+    if step == "employee_no":
+        return clean_employee_no(text)
+    if step in ("hired_on", "retirement_on"):
+        day = parse_day(text, period_end=step == "retirement_on")
+        if day is None:
+            raise ProfileError("date_format")
+        if step == "hired_on":
+            return check_hired_on(day, today).isoformat()
+        hired = data.get("hired_on")
+        return check_retirement_on(day, today, date.fromisoformat(hired) if hired else None).isoformat()
+    raise StaleButton(step)
+
+
+async def _answer(t: Turn, step: str, value: str | None, *, edit: bool = False) -> None:
+    """Keep one answer and go on: the next question, or save (the whole profile, or one edited field)."""
+    data = t.flow_data
+    if data.get("mode") == "edit":
+        await _save_field(t, step, value, edit=edit)
+        return
+    data[step] = value
+    following = _next_step(step)
+    if following is not None:
+        ask(t, following, data, edit=edit)
+        return
+    await _finish(t, data, edit=edit)
+
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+async def _finish(t: Turn, data: dict, *, edit: bool) -> None:
+    try:
+        await save_profile(
+            t.session, t.user.id, now=t.now, consent_at=datetime.fromisoformat(data["consent_at"]),
+            full_name=data.get("full_name") or "", department=data.get("department") or "", rank=data.get("rank") or "",
+            position=data.get("position"), employee_no=data.get("employee_no"),
+            hired_on=_iso(data.get("hired_on")), retirement_on=_iso(data.get("retirement_on")),
+        )
+    except (ProfileError, KeyError, ValueError):
+        # The flow's data no longer fits (e.g. it sat overnight and a date became past): start again politely.
+        t.clear_flow()
+        t.reply(t.tr("Sorry, something in your answers no longer fits. Please start again with /profile."))
+        return
+    t.clear_flow()
+    done = t.tr("Thank you! Your profile is saved. You can see or change it any time with /profile.")
+    resume = data.get("resume")
+    (t.edit if edit else t.reply)(done)
+    if resume:
+        await press(t, resume)
+    else:
+        profile = await get_profile(t.session, t.user.id)
+        if profile is not None:
+            t.reply(profile_text(profile, t.tr), profile_buttons(t.tr))
+
+
+async def press(t: Turn, data: str) -> None:
+    """Continue what needed the profile, as if the person had pressed that button; its screen is a new message
+    (so the saved confirmation stays above it)."""
+    try:
+        action, args = parse(data)
+        handler = lookup(action)
+        if handler is None:
+            raise StaleButton(action)
+        t.edit = t.reply  # type: ignore[method-assign]  # new messages, not edits of the last question
+        try:
+            await handler(t, args)
+        finally:
+            del t.edit
+    except StaleButton:
+        t.reply(t.tr("Please open the course again to continue."))
+
+
+async def _save_field(t: Turn, field: str, value: str | None, *, edit: bool) -> None:
+    typed: object = _iso(value) if field in ("hired_on", "retirement_on") else value
+    try:
+        profile = await update_profile(t.session, t.user.id, now=t.now, **{field: typed})
+    except ProfileError as err:
+        if err.code == "no_profile":
+            t.clear_flow()
+            t.reply(t.tr("You have no profile yet. Send /profile to create one."))
+            return
+        ask(t, field, t.flow_data, edit=edit, error=error_text(err, t.tr))
+        return
+    t.clear_flow()
+    (t.edit if edit else t.reply)(t.tr("Updated.") + "\n\n" + profile_text(profile, t.tr), profile_buttons(t.tr))
+
+
+# -- free text while in the flow -------------------------------------------------------------------------------
+@text_step(FLOW)
+async def on_profile_text(t: Turn, text: str) -> None:
+    step = t.user.flow_step or ""
+    data = t.flow_data
+    if step == "consent":
+        t.reply(t.tr("Please press “I agree” or “No, thank you” first (or /cancel)."), consent_buttons(t.tr))
+        return
+    if step not in QUESTIONS:
+        t.clear_flow()
+        return
+    try:
+        value = _clean(step, text, t.now.date(), data)
+    except ProfileError as err:
+        ask(t, step, data, error=error_text(err, t.tr))
+        return
+    await _answer(t, step, value)
+
+
+# -- buttons -----------------------------------------------------------------------------------------------------
+@route("prf")
+async def on_profile_button(t: Turn, args: list[str]) -> None:
+    what = str_arg(args, 0)
+    if what == "yes":
+        data = _in_step(t, "consent")
+        data["consent_at"] = t.now.isoformat()
+        ask(t, QUESTIONS[0], data, edit=True)
+    elif what == "no":
+        _in_step(t, "consent")
+        t.clear_flow()
+        t.edit(t.tr("Understood — nothing was stored. Without a profile I cannot take course requests, but you can "
+                    "still search and read every course. If you change your mind, send /profile."))
+    elif what == "rank":
+        _in_step(t, "rank")
+        i = int_arg(args, 1)
+        if not 0 <= i < len(RANKS):
+            raise StaleButton(args)
+        await _answer(t, "rank", RANKS[i], edit=True)
+    elif what == "pos":
+        _in_step(t, "position")
+        i = int_arg(args, 1)
+        if not 0 <= i <= len(POSITIONS):
+            raise StaleButton(args)
+        await _answer(t, "position", POSITIONS[i - 1] if i else None, edit=True)
+    elif what == "skip":
+        step = t.user.flow_step or ""
+        _in_step(t, *OPTIONAL_FIELDS)
+        await _answer(t, step, None, edit=True)
+    elif what == "edit":
+        i = int_arg(args, 1)
+        if not 0 <= i < len(FIELDS):
+            raise StaleButton(args)
+        if await get_profile(t.session, t.user.id) is None:
+            raise StaleButton(args)
+        ask(t, FIELDS[i], {"mode": "edit"}, edit=True)
+    elif what == "show":
+        if t.user.flow == FLOW:
+            t.clear_flow()
+        await show_profile(t, edit=True)
+    else:
+        raise StaleButton(args)
+
+
+async def show_profile(t: Turn, *, edit: bool = False) -> None:
+    profile = await get_profile(t.session, t.user.id)
+    if profile is None:
+        await require_profile(t, None)
+        return
+    (t.edit if edit else t.reply)(profile_text(profile, t.tr), profile_buttons(t.tr))
+
+
+@on_turn
+async def on_profile_command(t: Turn) -> None:
+    if t.user.flow == FLOW:
+        t.clear_flow()
+    await show_profile(t)
+
+
+# -- /forget -------------------------------------------------------------------------------------------------
+def forget_question(tr: Translator) -> str:
+    _ = tr
+    return "\n".join([
+        _("🗑 Delete your personal data?"),
+        "",
+        _("Deleted: your profile (name, department, rank, position, employee number, dates), the personal answers "
+          "in your requests (such as your retirement date), interview times and applicant numbers, and your "
+          "Telegram name in our records."),
+        _("Kept, without personal details: your course requests and seats (course, cohort, status), because other "
+          "people's seats and waitlist places depend on them and the Center counts how many people took each course. "
+          "They are linked only to your Telegram account number, which I need to answer you. You can cancel them "
+          "with /my."),
+    ])
+
+
+@on_turn
+async def on_forget_command(t: Turn) -> None:
+    t.reply(forget_question(t.tr), [[Button(t.tr("Yes, delete it"), cb("fgt", "yes")),
+                                     Button(t.tr("No, keep it"), cb("fgt", "no"))]])
+
+
+@route("fgt")
+async def on_forget_button(t: Turn, args: list[str]) -> None:
+    what = str_arg(args, 0)
+    _ = t.tr
+    if what == "ask":
+        t.edit(forget_question(t.tr), [[Button(_("Yes, delete it"), cb("fgt", "yes")),
+                                        Button(_("No, keep it"), cb("fgt", "no"))]])
+    elif what == "no":
+        t.edit(_("Nothing was deleted."))
+    elif what == "yes":
+        report = await forget(t.session, t.user.id, t.now)
+        lines = [_("Your personal data is deleted.") if report.profile_deleted
+                 else _("There was no profile to delete; your other personal details are removed.")]
+        if report.enrollments_kept:
+            lines.append(_("{count} course request(s) are kept without personal details (seats and statistics); "
+                           "cancel them with /my if you wish.", count=report.enrollments_kept))
+        lines.append(_("If you ask for a course again, I will ask for your consent and profile again."))
+        t.edit("\n".join(lines))
+    else:
+        raise StaleButton(args)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("profile", on_profile_command))
+    app.add_handler(CommandHandler("forget", on_forget_command))
+    for entry in HELP_ENTRIES:
+        if entry not in basic.HELP:
+            basic.HELP.append(entry)

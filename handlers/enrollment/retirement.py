@@ -1,0 +1,411 @@
+"""Guided sign-up for the retirement programmes (행복한 미래설계, 인생이모작 준비). See docs/retirement.md.
+
+Started by /retire (/retirement), by a button (`start_button`), or by free text such as
+`퇴직 준비 교육 신청하고 싶어요`. Steps (state in the database, flow "retire"):
+programme → expected retirement date → track (인생이모작) → cohort → family programme (행복한 미래설계) →
+summary → confirm → `catalog.enrollment.request_seat`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from telegram.ext import Application, CommandHandler
+
+from catalog.profiles import ProfileError, check_retirement_on, get_profile, parse_day
+from catalog.retirement import (
+    CohortChoice, Program, SignUp, cohort_choices, first_refusal, get_program, match_hint, programs,
+    signup_request, submit,
+)
+from handlers import basic
+from handlers.callbacks import StaleButton, cb, int_arg, route, str_arg
+from handlers.enrollment.profile import error_text, require_profile
+from handlers.enrollment.refusals import rank_label, refusal_text
+from handlers.flows import intent, text_step
+from handlers.labels import DELIVERY, label
+from handlers.turn import Turn, on_turn
+from locales import N_, Translator
+from notifications.messages import Button
+
+FLOW = "retire"
+HELP_ENTRY = ("retire", N_("sign up for retirement preparation (행복한 미래설계, 인생이모작)"))
+
+
+def start_button(tr: Translator) -> Button:
+    """A button any screen can show to start the guided sign-up."""
+    return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go"))
+
+
+# -- small renderers ---------------------------------------------------------------------------------------------
+def program_name(p: Program, tr: Translator) -> str:
+    return tr.pick(p.title, p.title_en)
+
+
+def seats_text(choice_or_cohort, tr: Translator) -> str:
+    c = getattr(choice_or_cohort, "cohort", choice_or_cohort)
+    if c.capacity is None:
+        return tr("open enrolment")
+    if c.seats_left == 0:
+        return tr("full — waitlist")
+    return tr("{left} seats left", left=c.seats_left)
+
+
+def cohort_line(c, tr: Translator) -> str:
+    track = f" · {tr.pick(c.track, c.track_en)}" if c.track else ""
+    return tr("#{number}: {when}{track} · {seats}", number=c.number, when=tr.period(c.start_on, c.end_on, c.precision),
+              track=track, seats=seats_text(c, tr))
+
+
+def short_period(c, tr: Translator) -> str:
+    """The period without its "(exact dates to be announced)" note, which the screen says once."""
+    return re.sub(r"\s*\([^()]*\)$", "", tr.period(c.start_on, c.end_on, c.precision)) if c.precision != "day" \
+        else tr.period(c.start_on, c.end_on, c.precision)
+
+
+def cohort_button_label(c, tr: Translator) -> str:
+    return tr("#{number} · {when} · {seats}", number=c.number, when=short_period(c, tr), seats=seats_text(c, tr))[:60]
+
+
+def cancel_row(tr: Translator) -> list[Button]:
+    return [Button(tr("✖ Stop"), cb("ret", "x"))]
+
+
+def _in_step(t: Turn, *steps: str) -> dict:
+    if t.user.flow != FLOW or t.user.flow_step not in steps:
+        raise StaleButton(t.user.flow_step)
+    return t.flow_data
+
+
+async def _program(t: Turn, data: dict) -> Program:
+    program = await get_program(t.session, str(data.get("course_id") or ""))
+    if program is None:
+        t.clear_flow()
+        raise StaleButton(data.get("course_id"))
+    return program
+
+
+def _retirement_on(data: dict) -> date | None:
+    value = data.get("retirement_on")
+    return date.fromisoformat(value) if value else None
+
+
+# -- steps ------------------------------------------------------------------------------------------------------
+async def start(t: Turn, *, hint: str | None = None, course_id: str | None = None, edit: bool = False) -> None:
+    """The first screen: which programme (or straight to the date when the programme is known)."""
+    if not await require_profile(t, cb("ret", "go", course_id or hint or "")[:64]):
+        return
+    _ = t.tr
+    found = await programs(t.session)
+    if not found:
+        t.clear_flow()
+        (t.edit if edit else t.reply)(_("No retirement programme is open for requests at the moment."))
+        return
+    chosen = next((p for p in found if p.course_id == course_id), None) or match_hint(found, hint)
+    if chosen is not None:
+        await ask_date(t, chosen, {"course_id": chosen.course_id}, edit=edit)
+        return
+    t.set_flow(FLOW, "program", {})
+    lines = [_("🌱 Retirement preparation (퇴직 예정 공무원 제2인생 설계)"), "",
+             _("Which programme would you like to join?"), ""]
+    today = t.now.date()
+    rows = []
+    for p in found:
+        open_now = [c for c in cohort_choices(p, None, today)]
+        duration = t.tr.pick(p.duration_ko, p.duration_en)
+        lines.append(f"• {program_name(p, t.tr)} ({duration}, {label(DELIVERY, p.delivery, t.tr)})")
+        lines.append("   " + _("{cohorts} cohorts still open", cohorts=len(open_now)))
+        if p.tracks:
+            lines.append("   " + _("Tracks: {tracks}", tracks=", ".join(t.tr.pick(x.name, x.name_en) for x in p.tracks)))
+        note = t.tr.pick(p.eligibility.get("note"), p.eligibility.get("note_en"))
+        if note:
+            lines.append("   " + _("For: {who}", who=note))
+        rows.append([Button(program_name(p, t.tr)[:60], cb("ret", "p", p.course_id))])
+    rows.append(cancel_row(t.tr))
+    (t.edit if edit else t.reply)("\n".join(lines), rows)
+
+
+async def ask_date(t: Turn, program: Program, data: dict, *, edit: bool = False, error: str | None = None) -> None:
+    _ = t.tr
+    t.set_flow(FLOW, "date", data)
+    profile = await get_profile(t.session, t.user.id)
+    known = profile.retirement_on if profile else None
+    text = _("{programme}: when do you expect to retire?", programme=program_name(program, t.tr))
+    rows: list[list[Button]] = []
+    if known is not None and known > t.now.date():
+        text += "\n" + _("Your profile says {day}. Press the button if that is still right, or type another date "
+                         "(e.g. 2032.6.30 or 2032년 6월).", day=t.tr.date(known))
+        rows.append([Button(_("Yes, {day}", day=t.tr.date(known)), cb("ret", "keep"))])
+    else:
+        text += "\n" + _("Please type the date, e.g. 2032.6.30 or 2032년 6월.")
+    if error:
+        text = f"⚠️ {error}\n\n{text}"
+    rows.append(cancel_row(t.tr))
+    (t.edit if edit else t.reply)(text, rows)
+
+
+async def got_date(t: Turn, day: date, *, edit: bool) -> None:
+    data = t.flow_data
+    program = await _program(t, data)
+    profile = await get_profile(t.session, t.user.id)
+    if profile is None:  # deleted with /forget meanwhile
+        t.clear_flow()
+        await start(t, course_id=program.course_id, edit=edit)
+        return
+    data["retirement_on"] = day.isoformat()
+    me = profile.with_changes(retirement_on=day)
+    choices = cohort_choices(program, me, t.now.date())
+    if not choices:
+        t.clear_flow()
+        (t.edit if edit else t.reply)(
+            t.tr("Sorry, no cohort of {programme} is still open for requests.", programme=program_name(program, t.tr)),
+            [[Button(t.tr("Other programmes"), cb("ret", "go"))]])
+        return
+    refusal = first_refusal(choices)
+    if refusal is not None:
+        t.set_flow(FLOW, "refused", data)
+        text = "⛔ " + refusal_text(refusal, t.tr)
+        others = [Button(t.tr("Other programmes"), cb("ret", "go"))]
+        (t.edit if edit else t.reply)(text, [others, [Button(t.tr("Change the date"), cb("ret", "redate"))]])
+        return
+    if program.tracks and not data.get("track"):
+        await ask_track(t, program, data, choices, edit=edit)
+    else:
+        await ask_cohort(t, program, data, choices, edit=edit)
+
+
+async def ask_track(t: Turn, program: Program, data: dict, choices: list[CohortChoice], *, edit: bool) -> None:
+    _ = t.tr
+    t.set_flow(FLOW, "track", data)
+    lines = [_("{programme} has two tracks. Which one interests you?", programme=program_name(program, t.tr)), ""]
+    rows = []
+    for i, track in enumerate(program.tracks):
+        mine = [ch for ch in choices if ch.cohort.track == track.name and ch.ok]
+        name = t.tr.pick(track.name, track.name_en)
+        lines.append(_("• {track}: {count} cohorts open to you", track=name, count=len(mine)))
+        if mine:
+            rows.append([Button(name, cb("ret", "t", i))])
+    rows.append(cancel_row(t.tr))
+    (t.edit if edit else t.reply)("\n".join(lines), rows)
+
+
+async def ask_cohort(t: Turn, program: Program, data: dict, choices: list[CohortChoice] | None = None, *,
+                     edit: bool) -> None:
+    _ = t.tr
+    if choices is None:
+        profile = await get_profile(t.session, t.user.id)
+        me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
+        choices = cohort_choices(program, me, t.now.date())
+    track = data.get("track")
+    mine = [ch for ch in choices if track is None or ch.cohort.track == track]
+    possible = [ch for ch in mine if ch.ok]
+    t.set_flow(FLOW, "cohort", data)
+    lines = [_("Which cohort would you prefer?"), ""]
+    lines += [cohort_line(ch.cohort, t.tr) for ch in possible]
+    closed = [ch for ch in mine if not ch.ok]
+    if closed:
+        lines += ["", _("Not possible for you: {cohorts}. {reason}",
+                        cohorts=", ".join(f"#{ch.cohort.number}" for ch in closed),
+                        reason=refusal_text(closed[0].refusal, t.tr))]
+    if any(ch.cohort.precision != "day" for ch in possible):
+        lines += ["", _("Exact dates are announced by the HRD Center; I will keep your request and you can cancel it with /my.")]
+    rows = [[Button(cohort_button_label(ch.cohort, t.tr), cb("ret", "c", ch.cohort.id))] for ch in possible]
+    rows.append(cancel_row(t.tr))
+    (t.edit if edit else t.reply)("\n".join(lines), rows)
+
+
+async def ask_family(t: Turn, data: dict, *, edit: bool) -> None:
+    _ = t.tr
+    t.set_flow(FLOW, "family", data)
+    text = _("This programme includes a family programme: a domestic cultural trip for family harmony "
+             "(가족화합 국내문화탐방, 21 hours). Would members of your family like to join it?")
+    rows = [[Button(_("Yes, my family would like to join"), cb("ret", "f", 1))],
+            [Button(_("No, just me"), cb("ret", "f", 0))], cancel_row(t.tr)]
+    (t.edit if edit else t.reply)(text, rows)
+
+
+def signup_of(data: dict) -> SignUp:
+    family = data.get("family")
+    return SignUp(course_id=data["course_id"], cohort_id=int(data["cohort_id"]), retirement_on=_retirement_on(data),
+                  track=data.get("track"), family=None if family is None else bool(family))
+
+
+async def show_summary(t: Turn, data: dict, *, edit: bool) -> None:
+    _ = t.tr
+    program = await _program(t, data)
+    cohort = next((c for c in program.cohorts if c.id == int(data.get("cohort_id") or 0)), None)
+    profile = await get_profile(t.session, t.user.id)
+    if cohort is None or profile is None:
+        t.clear_flow()
+        raise StaleButton(data.get("cohort_id"))
+    signup = signup_of(data)
+    t.set_flow(FLOW, "summary", data)
+    lines = [_("📝 Please check your request before I send it:"), "",
+             _("Programme: {programme} ({duration})", programme=program_name(program, t.tr),
+               duration=t.tr.pick(program.duration_ko, program.duration_en))]
+    lines.append(_("Cohort: #{number}, {when}", number=cohort.number,
+                   when=t.tr.period(cohort.start_on, cohort.end_on, cohort.precision)))
+    if signup.track:
+        track = program.track(signup.track)
+        lines.append(_("Track: {track}", track=t.tr.pick(track.name, track.name_en) if track else signup.track))
+    lines.append(_("Expected retirement: {day}", day=t.tr.date(signup.retirement_on)))
+    if signup.family is not None:
+        lines.append(_("Family programme (가족화합 국내문화탐방): {answer}",
+                       answer=_("yes, with my family") if signup.family else _("no")))
+    lines.append(_("Applicant: {name}, {department}, {rank}", name=profile.full_name, department=profile.department,
+                   rank=rank_label(profile.rank, t.tr)))
+    lines.append("")
+    if profile.retirement_on != signup.retirement_on:
+        lines.append(_("Your profile's expected retirement date will be updated to {day}.",
+                       day=t.tr.date(signup.retirement_on)))
+    if cohort.capacity is not None and cohort.seats_left == 0:
+        lines.append(_("This cohort is full: you will be put on its waitlist."))
+    elif program.approval == "staff":
+        lines.append(_("HRD Center staff approve requests; your seat is held meanwhile."))
+    else:
+        lines.append(_("Your seat is confirmed at once while seats last."))
+    rows = [[Button(_("✅ Send my request"), cb("ret", "ok"))],
+            [Button(_("↩ Start over"), cb("ret", "go", program.course_id)), *cancel_row(t.tr)]]
+    (t.edit if edit else t.reply)("\n".join(lines), rows)
+
+
+async def send(t: Turn) -> None:
+    data = _in_step(t, "summary")
+    program = await _program(t, data)
+    signup = signup_of(data)
+    try:
+        outcome = await submit(t.session, user_id=t.user.id, signup=signup, now=t.now)
+    except ProfileError as err:  # e.g. the date became past overnight
+        await ask_date(t, program, data, edit=True, error=error_text(err, t.tr))
+        return
+    t.clear_flow()
+    _ = t.tr
+    cohort = next((c for c in program.cohorts if c.id == signup.cohort_id), None)
+    name = _("{programme} #{number}", programme=program_name(program, t.tr), number=cohort.number if cohort else "?")
+    if outcome.status == "confirmed":
+        text = _("✅ Done! Your seat in {name} is confirmed. See your requests with /my.", name=name)
+    elif outcome.status == "pending":
+        text = _("⏳ Your request for {name} is recorded and waits for HRD Center staff approval; your seat is held. "
+                 "I will tell you when it is decided (/my).", name=name)
+    elif outcome.status == "waitlisted":
+        text = _("🕒 {name} is full, so you are on its waitlist at position {position}. If a seat frees up you move "
+                 "up automatically, and I will tell you.", name=name, position=outcome.position or "?")
+    elif outcome.status == "duplicate":
+        text = _("You have already asked for {name}. See it with /my.", name=name)
+    else:
+        text = "⛔ " + refusal_text(outcome.refusal, t.tr)
+        if outcome.existing is not None:
+            text += "\n" + _("Your existing request: {programme} #{number}",
+                             programme=t.tr.pick(outcome.existing.course_title, outcome.existing.course_title_en),
+                             number=outcome.existing.cohort_number)
+    t.edit(text)
+    if outcome.promoted:
+        t.outbox_written()
+
+
+# -- free text -------------------------------------------------------------------------------------------------
+@text_step(FLOW)
+async def on_retire_text(t: Turn, text: str) -> None:
+    step = t.user.flow_step
+    data = t.flow_data
+    if step == "date":
+        program = await _program(t, data)
+        day = parse_day(text, period_end=True)
+        try:
+            if day is None:
+                raise ProfileError("date_format")
+            check_retirement_on(day, t.now.date())
+        except ProfileError as err:
+            await ask_date(t, program, data, error=error_text(err, t.tr))
+            return
+        await got_date(t, day, edit=False)
+        return
+    # Any other step is answered with buttons; a new sign-up request restarts, anything else gets a hint.
+    hint = signup_request(text)
+    if hint is not None:
+        await start(t, hint=hint)
+        return
+    t.reply(t.tr("Please use the buttons above, or /cancel to stop the sign-up."))
+
+
+@intent(40)
+async def retirement_intent(t: Turn, text: str) -> bool:
+    hint = signup_request(text)
+    if hint is None:
+        return False
+    await start(t, hint=None if hint == "any" else hint)
+    return True
+
+
+# -- buttons ---------------------------------------------------------------------------------------------------
+@route("ret")
+async def on_retire_button(t: Turn, args: list[str]) -> None:
+    what = str_arg(args, 0)
+    if what == "go":
+        arg = args[1] if len(args) > 1 and args[1] else None
+        if arg in ("second", "future", "any"):
+            await start(t, hint=arg, edit=True)
+        else:
+            await start(t, course_id=arg, edit=True)
+    elif what == "p":
+        _in_step(t, "program")
+        program = await get_program(t.session, str_arg(args, 1))
+        if program is None:
+            raise StaleButton(args)
+        await ask_date(t, program, {"course_id": program.course_id}, edit=True)
+    elif what == "keep":
+        _in_step(t, "date")
+        profile = await get_profile(t.session, t.user.id)
+        if profile is None or profile.retirement_on is None or profile.retirement_on <= t.now.date():
+            raise StaleButton(args)
+        await got_date(t, profile.retirement_on, edit=True)
+    elif what == "redate":
+        data = _in_step(t, "refused")
+        await ask_date(t, await _program(t, data), data, edit=True)
+    elif what == "t":
+        data = _in_step(t, "track")
+        program = await _program(t, data)
+        i = int_arg(args, 1)
+        if not 0 <= i < len(program.tracks):
+            raise StaleButton(args)
+        data["track"] = program.tracks[i].name
+        await ask_cohort(t, program, data, edit=True)
+    elif what == "c":
+        data = _in_step(t, "cohort")
+        program = await _program(t, data)
+        cohort_id = int_arg(args, 1)
+        profile = await get_profile(t.session, t.user.id)
+        me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
+        choice = next((ch for ch in cohort_choices(program, me, t.now.date(), data.get("track"))
+                       if ch.cohort.id == cohort_id), None)
+        if choice is None or not choice.ok:
+            raise StaleButton(args)
+        data["cohort_id"] = cohort_id
+        if program.family_programme:
+            await ask_family(t, data, edit=True)
+        else:
+            await show_summary(t, data, edit=True)
+    elif what == "f":
+        data = _in_step(t, "family")
+        data["family"] = bool(int_arg(args, 1))
+        await show_summary(t, data, edit=True)
+    elif what == "ok":
+        await send(t)
+    elif what == "x":
+        if t.user.flow == FLOW:
+            t.clear_flow()
+        t.edit(t.tr("Stopped. Nothing was saved."))
+    else:
+        raise StaleButton(args)
+
+
+@on_turn
+async def on_retire_command(t: Turn) -> None:
+    if t.user.flow == FLOW:
+        t.clear_flow()
+    await start(t)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(["retire", "retirement"], on_retire_command))
+    if HELP_ENTRY not in basic.HELP:
+        basic.HELP.append(HELP_ENTRY)
