@@ -1,8 +1,9 @@
 """Filters said in free text: category (IT, 리더십, 외국어…), delivery (대면/비대면/e-러닝), month (3월, march),
 open seats (빈자리, 자리 있는). `parse_query` takes them out of the text and returns what is left to search.
 
-Category words stay in the query as well (they are also search words: `외국어` alone lists the language courses);
-delivery, month and seat words are removed (they describe a cohort, not a course's name).
+A category word next to other words only narrows the search (`IT 보고서` → 보고서 among IT courses); alone it is the
+search as well (`외국어` lists the language courses). Delivery, month and seat words are always removed (they describe
+a cohort, not a course's name); with nothing else left, the courses passing the filters are listed.
 """
 from __future__ import annotations
 
@@ -110,6 +111,7 @@ def parse_query(text: str) -> tuple[str, Filters]:
     for pattern, codes, best in DELIVERIES:
         low = cut(pattern, low, lambda m, codes=codes, best=best: (deliveries.update(codes), preferred.update(best)))
     rest_words = []
+    category_words = []
     categories: set[str] = set()
     for w in low.split():
         n = normalize(w).replace(" ", "")
@@ -119,9 +121,20 @@ def parse_query(text: str) -> tuple[str, Filters]:
         key = _category_of(n) or _category_of(_strip_particle(n))
         if key:
             categories.add(key)
-        rest_words.append(w)
+            category_words.append(w)
+        else:
+            rest_words.append(w)
+    # a category word next to other content words only narrows (IT 엑셀); alone it is also the search (외국어)
+    if category_words and not _content_words(rest_words):
+        rest_words = category_words + rest_words
     query = " ".join(rest_words)
     return query, Filters(frozenset(categories), frozenset(deliveries), frozenset(months), seats, frozenset(preferred))
+
+
+def _content_words(words: list[str]) -> list[str]:
+    from catalog.search.particles import content_words
+
+    return content_words(words)
 
 
 def _strip_particle(word: str) -> str:
