@@ -244,7 +244,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
     result = ImportResult(rows=len(table))
     if table:
         _require(table[0][1], ("round_id", "date", "time"))
-    rounds = {r.id for r in (await session.execute(select(ExamRound.id))).scalars()}
+    rounds = set((await session.execute(select(ExamRound.id))).scalars())
     interview = {rid: (s, e) for rid, s, e in (await session.execute(
         select(ExamEvent.round_id, ExamEvent.start_on, ExamEvent.end_on).where(ExamEvent.kind == "interview"))).all()}
     valid: list[tuple[int, str, int, str | None, datetime, str]] = []
