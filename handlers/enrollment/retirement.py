@@ -31,9 +31,11 @@ FLOW = "retire"
 HELP_ENTRY = ("retire", N_("sign up for retirement preparation (행복한 미래설계, 인생이모작)"))
 
 
-def start_button(tr: Translator) -> Button:
-    """A button any screen can show to start the guided sign-up."""
-    return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go"))
+def start_button(tr: Translator, course_id: str | None = None, cohort_id: int | None = None) -> Button:
+    """A button any screen can show to start the guided sign-up (for one programme / cohort if given)."""
+    if course_id and cohort_id:
+        return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id, cohort_id))
+    return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id or ""))
 
 
 # -- small renderers ---------------------------------------------------------------------------------------------
@@ -90,9 +92,12 @@ def _retirement_on(data: dict) -> date | None:
 
 
 # -- steps ------------------------------------------------------------------------------------------------------
-async def start(t: Turn, *, hint: str | None = None, course_id: str | None = None, edit: bool = False) -> None:
-    """The first screen: which programme (or straight to the date when the programme is known)."""
-    if not await require_profile(t, cb("ret", "go", course_id or hint or "")[:64]):
+async def start(t: Turn, *, hint: str | None = None, course_id: str | None = None, cohort_id: int | None = None,
+                edit: bool = False) -> None:
+    """The first screen: which programme (or straight to the date when the programme is known). A cohort given
+    here (e.g. from a course card's button) is preselected when the person may take it."""
+    resume = cb("ret", "go", course_id, cohort_id) if course_id and cohort_id else cb("ret", "go", course_id or hint or "")
+    if not await require_profile(t, resume):
         return
     _ = t.tr
     found = await programs(t.session)
@@ -102,7 +107,10 @@ async def start(t: Turn, *, hint: str | None = None, course_id: str | None = Non
         return
     chosen = next((p for p in found if p.course_id == course_id), None) or match_hint(found, hint)
     if chosen is not None:
-        await ask_date(t, chosen, {"course_id": chosen.course_id}, edit=edit)
+        data: dict = {"course_id": chosen.course_id}
+        if cohort_id is not None and any(c.id == cohort_id for c in chosen.cohorts):
+            data["preferred"] = cohort_id
+        await ask_date(t, chosen, data, edit=edit)
         return
     t.set_flow(FLOW, "program", {})
     lines = [_("🌱 Retirement preparation (퇴직 예정 공무원 제2인생 설계)"), "",
@@ -167,7 +175,11 @@ async def got_date(t: Turn, day: date, *, edit: bool) -> None:
         others = [Button(t.tr("Other programmes"), cb("ret", "go"))]
         (t.edit if edit else t.reply)(text, [others, [Button(t.tr("Change the date"), cb("ret", "redate"))]])
         return
-    if program.tracks and not data.get("track"):
+    wanted = data.pop("preferred", None)
+    preferred = next((ch for ch in choices if ch.ok and ch.cohort.id == wanted), None)
+    if preferred is not None:
+        await chose_cohort(t, program, data, preferred.cohort, edit=edit)
+    elif program.tracks and not data.get("track"):
         await ask_track(t, program, data, choices, edit=edit)
     else:
         await ask_cohort(t, program, data, choices, edit=edit)
@@ -211,6 +223,16 @@ async def ask_cohort(t: Turn, program: Program, data: dict, choices: list[Cohort
     rows = [[Button(cohort_button_label(ch.cohort, t.tr), cb("ret", "c", ch.cohort.id))] for ch in possible]
     rows.append(cancel_row(t.tr))
     (t.edit if edit else t.reply)("\n".join(lines), rows)
+
+
+async def chose_cohort(t: Turn, program: Program, data: dict, cohort, *, edit: bool) -> None:
+    data["cohort_id"] = cohort.id
+    if cohort.track:
+        data["track"] = cohort.track
+    if program.family_programme:
+        await ask_family(t, data, edit=edit)
+    else:
+        await show_summary(t, data, edit=edit)
 
 
 async def ask_family(t: Turn, data: dict, *, edit: bool) -> None:
@@ -345,7 +367,7 @@ async def on_retire_button(t: Turn, args: list[str]) -> None:
         if arg in ("second", "future", "any"):
             await start(t, hint=arg, edit=True)
         else:
-            await start(t, course_id=arg, edit=True)
+            await start(t, course_id=arg, cohort_id=int_arg(args, 2) if len(args) > 2 else None, edit=True)
     elif what == "p":
         _in_step(t, "program")
         program = await get_program(t.session, str_arg(args, 1))
@@ -379,11 +401,7 @@ async def on_retire_button(t: Turn, args: list[str]) -> None:
                        if ch.cohort.id == cohort_id), None)
         if choice is None or not choice.ok:
             raise StaleButton(args)
-        data["cohort_id"] = cohort_id
-        if program.family_programme:
-            await ask_family(t, data, edit=True)
-        else:
-            await show_summary(t, data, edit=True)
+        await chose_cohort(t, program, data, choice.cohort, edit=True)
     elif what == "f":
         data = _in_step(t, "family")
         data["family"] = bool(int_arg(args, 1))

@@ -222,3 +222,24 @@ async def test_english_screens(bot, db):
     await press(bot, "ret:p")
     cohorts = await press(bot, "ret:keep")
     assert "Q4 2022" in text(cohorts)
+
+
+async def test_a_cohort_button_preselects_the_cohort_and_its_track(bot, db):
+    ids = await retirement_courses(db)
+    await add_person(db, retirement_on=date(2030, 6, 30))
+    async with db.sessionmaker() as s:
+        cohort_id, track = (await s.execute(select(Cohort.id, Cohort.track).where(
+            Cohort.course_id == ids["second"], Cohort.number == 4))).one()
+    # e.g. from a course card: the button that start_button(tr, course_id, cohort_id) makes
+    await bot.feed(bot.callback_update(ME, 1, f"ret:go:{ids['second']}:{cohort_id}"))
+    summary = await press(bot, "ret:keep")
+    shown = text(summary)
+    assert "회차: 4회" in shown and f"분야: {track}" in shown
+    await press(bot, "ret:ok")
+    [(enrollment, cohort)] = await enrollments(db)
+    assert cohort.id == cohort_id and enrollment.details["track"] == track
+
+
+async def test_help_lists_the_new_commands(bot, db):
+    shown = text(await bot.say("/help"))
+    assert "/profile" in shown and "/forget" in shown and "/retire" in shown
