@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import os
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -157,18 +156,19 @@ class ErrorLog(logging.Handler):
         return out
 
 
-@dataclass
 class FuzzBot:
-    loop: asyncio.AbstractEventLoop
-    console: Console
-    request: StrictRequest
-    sessionmaker: Any
-    errors: ErrorLog
-    clock: FakeClock
-    dialect: str
-    fixtures: dict[str, Any] = field(default_factory=dict)
-    updates: int = 0
-    sqlite_path: str | None = None
+    """The bot under fuzzing (a plain class: Hypothesis prints it by its short repr in failure reports)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, console: Console, request: StrictRequest, sessionmaker: Any,
+                 errors: ErrorLog, clock: FakeClock, dialect: str, fixtures: dict[str, Any],
+                 sqlite_path: str | None = None) -> None:
+        self.loop, self.console, self.request, self.sessionmaker = loop, console, request, sessionmaker
+        self.errors, self.clock, self.dialect, self.fixtures = errors, clock, dialect, fixtures
+        self.sqlite_path = sqlite_path
+        self.updates = 0
+
+    def __repr__(self) -> str:
+        return f"FuzzBot({self.dialect})"
 
     def run(self, coro):
         return self.loop.run_until_complete(coro)
