@@ -32,9 +32,11 @@ async def profile_row(db, user_id: int = ME) -> Profile | None:
         return await s.get(Profile, user_id)
 
 
-async def fill_profile(bot, *, rank: str = "prf:rank:3", retirement: str | None = "2032.6.30") -> list:
+async def fill_profile(bot, *, rank: str = "prf:rank:3", retirement: str | None = "2032.6.30",
+                       start: bool = True) -> list:
     """Consent and answer every question (rank 6급 by default); returns the last replies."""
-    await bot.say("/profile")
+    if start:
+        await bot.say("/profile")
     await press(bot, "prf:yes")
     await bot.say("김서울")
     await bot.say("인재개발원 교육기획과")
@@ -173,3 +175,30 @@ async def test_english_speakers_get_the_same_screens_in_english(bot, db):
     sent = await bot.say("/profile")
     assert "Consent to collect and use personal information" in text(sent)
     assert sent[-1].button_texts == ["✅ I agree", "No, thank you"]
+
+
+async def test_a_course_request_without_profile_asks_consent_then_continues_to_the_terms(bot, db):
+    from db.models import Cohort
+
+    async with db.sessionmaker() as s:
+        cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == "future-talent-6")
+                                     .order_by(Cohort.number).limit(1))).scalar_one()
+    first = await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))  # "Apply #1" on the course card
+    assert "개인정보 수집·이용 동의" in text(first)
+    done = await fill_profile(bot, retirement=None, start=False)  # rank 6급: the course is for 6급
+    shown = text(done)
+    assert "프로필을 저장했습니다" in shown
+    assert "6급 미래인재 양성과정" in shown  # the terms of the cohort, where the person left off
+    assert any(d == f"enc:{cohort_id}" for s in done for d in s.callback_data)
+
+
+async def test_a_refused_rank_is_explained_after_the_profile(bot, db):
+    from db.models import Cohort
+
+    async with db.sessionmaker() as s:
+        cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == "future-talent-6")
+                                     .order_by(Cohort.number).limit(1))).scalar_one()
+    await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))
+    done = await fill_profile(bot, rank="prf:rank:2", retirement=None, start=False)  # 7급
+    assert "6급" in text(done) and "7급" in text(done)
+    assert not any(d == f"enc:{cohort_id}" for s in done for d in s.callback_data)
