@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,13 +172,6 @@ async def _lock_cohort(session: AsyncSession, cohort_id: int) -> tuple[Cohort, C
     return (row[0], row[1]) if row else None
 
 
-async def _taken(session: AsyncSession, cohort_id: int) -> int:
-    return (await session.execute(
-        select(func.count()).select_from(Enrollment)
-        .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(SEAT_HOLDING))
-    )).scalar_one()
-
-
 async def _position(session: AsyncSession, e: Enrollment) -> int | None:
     if e.status != "waitlisted" or e.waitlist_seq is None:
         return None
@@ -188,13 +181,6 @@ async def _position(session: AsyncSession, e: Enrollment) -> int | None:
             Enrollment.waitlist_seq < e.waitlist_seq)
     )).scalar_one()
     return ahead + 1
-
-
-async def _waiting(session: AsyncSession, cohort_id: int) -> int:
-    return (await session.execute(
-        select(func.count()).select_from(Enrollment)
-        .where(Enrollment.cohort_id == cohort_id, Enrollment.status == "waitlisted")
-    )).scalar_one()
 
 
 def _seat_status(course: Course) -> str:
@@ -275,9 +261,8 @@ async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today:
     if row is None:
         return None
     cohort, course = row
-    taken = await _taken(session, cohort.id)
+    taken, waiting, _last = await _counts(session, cohort.id)
     left = None if cohort.capacity is None else max(cohort.capacity - taken, 0)
-    waiting = await _waiting(session, cohort.id)
     refusal, existing, duplicate = await _judge(session, user_id, cohort, course, today)
     if duplicate:
         would, position = "duplicate", None
@@ -292,39 +277,62 @@ async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today:
                  left, dict(course.eligibility or {}), would, position, refusal, existing)
 
 
+async def _counts(session: AsyncSession, cohort_id: int) -> tuple[int, int, int]:
+    """(seats held, people waiting, last waitlist number) of a cohort, in one query."""
+    held, waiting, last = (await session.execute(
+        select(func.coalesce(func.sum(case((Enrollment.status.in_(SEAT_HOLDING), 1), else_=0)), 0),
+               func.coalesce(func.sum(case((Enrollment.status == "waitlisted", 1), else_=0)), 0),
+               func.max(Enrollment.waitlist_seq))
+        .where(Enrollment.cohort_id == cohort_id)
+    )).one()
+    return int(held), int(waiting), int(last or 0)
+
+
 async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, now: datetime,
                        details: dict | None = None) -> EnrollOutcome:
     """Ask for a seat. Auto-approved courses confirm while seats last, staff-approved ones hold a seat as pending;
     a full cohort puts the person on its waitlist (order assigned under the lock)."""
+    found = (await session.execute(
+        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
+    )).first()
+    if found is None:
+        return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
+    # The person's own checks (profile, eligibility, overlaps, an earlier request) need no lock: they do not
+    # depend on other people. A racing request of the same person is caught below by the unique constraint.
+    refusal, existing, duplicate = await _judge(session, user_id, found[0], found[1], now.date())
+    if duplicate:
+        return EnrollOutcome("duplicate", existing=existing, position=existing.position if existing else None)
+    if refusal is not None:
+        return EnrollOutcome("refused", refusal=refusal, existing=existing)
+
+    # -- under the cohort lock: count, then insert ------------------------------------------------------------
     locked = await _lock_cohort(session, cohort_id)
     if locked is None:
         return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
     cohort, course = locked
-    promoted = await _fill_free_seats(session, cohort, course, now)  # waiting people first, always
-    refusal, existing, duplicate = await _judge(session, user_id, cohort, course, now.date())
-    if duplicate:
-        return EnrollOutcome("duplicate", existing=existing, position=existing.position if existing else None,
-                             promoted=promoted)
-    if refusal is not None:
-        return EnrollOutcome("refused", refusal=refusal, existing=existing, promoted=promoted)
+    if not course.active or cohort.status != "open":
+        return EnrollOutcome("refused", refusal=Refusal("closed", {}))
+    taken, waiting, last_seq = await _counts(session, cohort.id)
+    promoted: tuple[EnrollmentView, ...] = ()
+    if waiting and (cohort.capacity is None or taken < cohort.capacity):
+        promoted = await _fill_free_seats(session, cohort, course, now)  # people waiting come first, always
+        taken, waiting, last_seq = await _counts(session, cohort.id)
 
-    taken = await _taken(session, cohort.id)
+    row = await _existing(session, user_id, cohort.id)
+    if row is not None and row.status != "cancelled":  # the same person, a moment earlier
+        view = _view(row, cohort, course, await _position(session, row))
+        return EnrollOutcome("duplicate", existing=view, position=view.position, promoted=promoted)
     if cohort.capacity is None or taken < cohort.capacity:
-        status, seq = _seat_status(course), None
+        status, seq, position = _seat_status(course), None, None
     else:
-        status = "waitlisted"
-        seq = ((await session.execute(
-            select(func.max(Enrollment.waitlist_seq)).where(Enrollment.cohort_id == cohort.id)
-        )).scalar_one() or 0) + 1
-
-    row = await _existing(session, user_id, cohort.id)  # a cancelled request is asked for again
+        status, seq, position = "waitlisted", last_seq + 1, waiting + 1
     try:
         async with session.begin_nested():
             if row is None:
                 row = Enrollment(user_id=user_id, cohort_id=cohort.id, status=status, waitlist_seq=seq,
                                  requested_at=now, details=dict(details or {}))
                 session.add(row)
-            else:
+            else:  # a cancelled request is asked for again
                 row.status, row.waitlist_seq, row.requested_at = status, seq, now
                 row.decided_at = row.decided_by = row.reason = None
                 row.details = dict(details or {})
@@ -336,7 +344,6 @@ async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, n
             raise
         view = _view(existing_row, cohort, course, await _position(session, existing_row))
         return EnrollOutcome("duplicate", existing=view, position=view.position, promoted=promoted)
-    position = await _position(session, row)
     view = _view(row, cohort, course, position)
     return EnrollOutcome(status, enrollment=view, position=position, promoted=promoted)
 
@@ -347,7 +354,7 @@ async def _fill_free_seats(session: AsyncSession, cohort: Cohort, course: Course
     if cohort.capacity is None:
         free = limit if limit is not None else 10 ** 6
     else:
-        free = cohort.capacity - await _taken(session, cohort.id)
+        free = cohort.capacity - (await _counts(session, cohort.id))[0]
     if free <= 0:
         return ()
     rows = list((await session.execute(

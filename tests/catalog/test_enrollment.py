@@ -32,14 +32,14 @@ async def _rows(db, cohort_id: int) -> list[Enrollment]:
                                      .order_by(Enrollment.id))).scalars())
 
 
-async def _fill(db, capacity=50, approval="auto"):
+async def _fill(db, capacity=50, approval="auto", users=USERS):
     (cohort_id,) = await add_course(db, capacity=capacity, approval=approval)
-    await add_people(db, USERS)
-    outcomes = await asyncio.gather(*(_request(db, u, cohort_id) for u in USERS))
+    await add_people(db, users)
+    outcomes = await asyncio.gather(*(_request(db, u, cohort_id) for u in users))
     return cohort_id, outcomes
 
 
-async def test_200_concurrent_requests_for_50_seats_never_overbook(db):
+async def test_200_concurrent_requests_for_50_seats_never_overbook_then_30_cancellations_promote_30(db):
     cohort_id, outcomes = await _fill(db)
     counts = Counter(o.status for o in outcomes)
     assert counts == {"confirmed": 50, "waitlisted": 150}
@@ -57,15 +57,15 @@ async def test_200_concurrent_requests_for_50_seats_never_overbook(db):
     by_user = {r.user_id: r for r in rows}
     for user_id, o in zip(USERS, outcomes):
         assert by_user[user_id].status == o.status
+    await _then_30_concurrent_cancellations_promote_exactly_30_waiting_people_in_order(db, cohort_id, outcomes)
 
 
 async def test_staff_approved_course_holds_seats_as_pending(db):
-    cohort_id, outcomes = await _fill(db, capacity=50, approval="staff")
-    assert Counter(o.status for o in outcomes) == {"pending": 50, "waitlisted": 150}
+    cohort_id, outcomes = await _fill(db, capacity=10, approval="staff", users=USERS[:40])
+    assert Counter(o.status for o in outcomes) == {"pending": 10, "waitlisted": 30}
 
 
-async def test_30_concurrent_cancellations_promote_exactly_30_waiting_people_in_order(db):
-    cohort_id, outcomes = await _fill(db)
+async def _then_30_concurrent_cancellations_promote_exactly_30_waiting_people_in_order(db, cohort_id, outcomes):
     confirmed = [o.enrollment for o in outcomes if o.status == "confirmed"][:30]
     results = await asyncio.gather(*(_cancel(db, v.id, v.user_id) for v in confirmed))
     assert all(r.ok for r in results)
@@ -90,16 +90,16 @@ async def test_30_concurrent_cancellations_promote_exactly_30_waiting_people_in_
 
 
 async def test_concurrent_cancellations_and_new_requests_keep_the_seat_count(db):
-    cohort_id, outcomes = await _fill(db)
+    cohort_id, outcomes = await _fill(db, capacity=20, users=USERS[:60])
     late = list(range(6001, 6021))
     await add_people(db, late)
-    confirmed = [o.enrollment for o in outcomes if o.status == "confirmed"][:20]
+    confirmed = [o.enrollment for o in outcomes if o.status == "confirmed"][:10]
     await asyncio.gather(*(_cancel(db, v.id, v.user_id) for v in confirmed),
                          *(_request(db, u, cohort_id) for u in late))
     rows = await _rows(db, cohort_id)
     counts = Counter(r.status for r in rows)
-    assert counts["confirmed"] == 50 and counts["cancelled"] == 20 and counts["waitlisted"] == 150
-    # newcomers never jump the queue: all 20 late requests are on the waitlist, behind the first 130
+    assert counts["confirmed"] == 20 and counts["cancelled"] == 10 and counts["waitlisted"] == 50
+    # newcomers never jump the queue: all 20 late requests are on the waitlist, behind the first 30
     assert all(r.status == "waitlisted" for r in rows if r.user_id in late)
 
 
