@@ -118,3 +118,24 @@ async def import_and_announce(session: AsyncSession, filename: str, content: byt
     result = await import_file(session, filename, content, now, kind=kind, dry_run=dry_run)
     announcements = await announce_import(session, result, now) if result.applied else []
     return ImportOutcome(result, announcements)
+
+
+@dataclass(frozen=True)
+class SubscriberRow:
+    user_id: int
+    first_name: str
+    username: str | None
+    language: str
+    topic: str
+    subscribed_at: datetime
+    unreachable: bool
+
+
+async def subscriber_rows(session: AsyncSession) -> list[SubscriberRow]:
+    """Every course-news subscription (for `hrdbot export subscribers`)."""
+    rows = await session.execute(
+        select(TopicSubscription.user_id, User.first_name, User.username, User.language, TopicSubscription.topic,
+               TopicSubscription.created_at, User.unreachable_at)
+        .join(User, User.id == TopicSubscription.user_id).order_by(TopicSubscription.topic, TopicSubscription.user_id))
+    return [SubscriberRow(uid, name or "", username, lang, topic, at, unreachable is not None)
+            for uid, name, username, lang, topic, at, unreachable in rows.all()]

@@ -57,3 +57,33 @@ async def cmd_import(args) -> int:
     if inspect.isawaitable(result):
         result = await result
     return int(result or 0)
+
+
+# -- `hrdbot export WHAT …` (shared the same way; bot/commands/enrollment.py builds the same structure) ----------
+Exporter = Callable[[argparse.Namespace], object]
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def export_subparsers(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The nested sub-parsers of `hrdbot export`, created by whichever feature module comes first."""
+    export = sub.choices.get("export") if sub.choices else None
+    if export is None:
+        export = sub.add_parser("export", help="export data for staff as XLSX or CSV")
+    nested = next((a for a in export._actions if isinstance(a, argparse._SubParsersAction)), None)
+    if nested is None:
+        nested = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    return nested
+
+
+def register_exporter(sub: argparse._SubParsersAction, what: str, fn: Exporter, help: str = "",
+                      *, course: bool = False) -> argparse.ArgumentParser:
+    """Add `hrdbot export WHAT (--xlsx FILE | --csv FILE) [--course ID]` calling `fn(args)`."""
+    EXPORTERS[what] = fn
+    p = export_subparsers(sub).add_parser(what, help=help, description=help)
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--xlsx", metavar="FILE", type=Path, help="write an Excel workbook")
+    out.add_argument("--csv", metavar="FILE", type=Path, help="write CSV (UTF-8 with BOM, opens in Excel)")
+    if course:
+        p.add_argument("--course", metavar="ID", help="only this course")
+    p.set_defaults(func=fn)
+    return p
