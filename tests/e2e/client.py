@@ -97,6 +97,10 @@ class User:
         answers = await self.emu.post("/getCallbackAnswers", {})
         return [a["text"] for a in answers if a.get("chatId") == self.id and a.get("text")]  # type: ignore[union-attr]
 
+    async def new_messages(self) -> list[Shown]:
+        """Bot messages that appeared or changed since the user last looked (no waiting)."""
+        return self._changes(await self.screen())
+
     async def wait_popup(self, timeout: float = REPLY_TIMEOUT) -> str:
         """The first callback answer text shown to this user since their last button press."""
         before = self._popup_mark
