@@ -111,8 +111,13 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
     pg_urls: list[str] = []
 
     async def start(*, now: str = "2022-01-03T09:00", admins=(), backend: str = "sqlite", tick: float = 1.0,
-                    allow_errors: bool = False, extra_env: dict[str, str] | None = None) -> BotProcess:
-        if backend == "sqlite":
+                    allow_errors: bool = False, extra_env: dict[str, str] | None = None,
+                    again: BotProcess | None = None) -> BotProcess:
+        """`again=previous_bot`: restart on the same database and bot token (the same chats), e.g. with the clock
+        moved on; stop the previous process first."""
+        if again is not None:
+            url = again.env["HRDBOT_DATABASE_URL"]
+        elif backend == "sqlite":
             url = dbs.sqlite_copy(sqlite_template, tmp_path)
         else:
             reason = dbs.pg_reachable()
@@ -122,7 +127,7 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
                 pytest.skip(f"PostgreSQL unreachable: {reason}")
             url = dbs.create_pg_database()
             pg_urls.append(url)
-        token = _bot_token()
+        token = again.emu.token if again is not None else _bot_token()
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "HRDBOT_BOT_API_URL": f"{emulator_url}/bot",
                "HRDBOT_DATABASE_URL": url, "HRDBOT_NOW": now, "HRDBOT_TICK_SECONDS": str(tick),
                "HRDBOT_ADMIN_IDS": ",".join(str(a) for a in admins), "HRDBOT_LOCALE": "ko",
@@ -131,7 +136,8 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
         with open(log_path, "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "-v", "run"], cwd=ROOT, env=env,
                                     stdout=log, stderr=subprocess.STDOUT)
-        bot = BotProcess(proc, Emulator(emulator_url, token), log_path, env)
+        bot = BotProcess(proc, again.emu if again is not None else Emulator(emulator_url, token), log_path, env,
+                         users=again.users if again is not None else {})
         started.append((bot, allow_errors))
         return bot
 
@@ -140,7 +146,7 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
     problems = []
     for bot, allow_errors in started:
         code = bot.stop()
-        await bot.emu.close()
+        await bot.emu.http.aclose()
         log = bot.log()
         print(f"--- hrdbot run log (token {bot.emu.token}) ---\n{log[-6000:]}")  # shown when the test fails
         if code not in (0, -signal.SIGINT):
