@@ -26,8 +26,10 @@ TelegramServer.formatUpdate = (u) => {
   return out;
 };
 
-const ok = (res, result) => res.status(200).type('json').send(JSON.stringify({ ok: true, result }));
-const fail = (res, code, description) => res.status(code).json({ ok: false, error_code: code, description });
+// Answers go out with res.send: the layers below replace res.json to post-process the package's answers.
+const reply = (res, code, body) => res.status(code).type('json').send(JSON.stringify(body));
+const ok = (res, result) => reply(res, 200, { ok: true, result });
+const fail = (res, code, description) => reply(res, code, { ok: false, error_code: code, description });
 const botUser = (token) => ({ id: Number(token.split(':')[0]) || 666, is_bot: true, first_name: 'HRD Bot',
   username: 'TestNameBot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false });
 const findBotMessage = (token, p) => server.storage.botMessages.find((u) => u.botToken === token
@@ -99,7 +101,6 @@ bot.all('/answerCallbackQuery', (req, res) => {
   return ok(res, true);
 });
 bot.all('/deleteMessage', (req, res, next) => {
-  const send = res.json.bind(res);
   res.json = (body) => (body.ok ? ok(res, true) : fail(res, 400, body.description || 'Bad Request'));
   return next();
 });
