@@ -52,6 +52,8 @@ class RateLimits:
         ready = max(now, self._next_slot, self.paused_until, self._chat_last.get(chat_id, -1e9) + self.per_chat_interval)
         if ready > now:
             await self.sleep(ready - now)
+            # A sleep wakes late; space the next send from when this one really goes, or 31 can land in 1 s.
+            ready = max(ready, self.monotonic())
         self._next_slot = ready + 1.0 / self.per_second
         self._chat_last[chat_id] = ready
         if len(self._chat_last) > 50_000:  # forget chats not seen for a while
