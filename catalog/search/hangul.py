@@ -5,6 +5,8 @@ A syllable is decomposed into the jamo a 두벌식 typist presses (compound vowe
 """
 from __future__ import annotations
 
+import re
+
 BASE, LAST = 0xAC00, 0xD7A3
 CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
@@ -43,30 +45,27 @@ def parts(ch: str) -> tuple[str, str, str]:
     return CHO[code // 588], JUNG[(code % 588) // 28], JONG[code % 28]
 
 
+def _syllable_keys(code: int) -> str:
+    ch = chr(code)
+    cho, jung, jong = parts(ch)
+    return cho + SPLIT.get(jung, jung) + SPLIT.get(jong, jong)
+
+
+# str.translate tables (C speed): syllable -> its keys; syllable -> its 초성
+_KEYS = {code: _syllable_keys(code) for code in range(BASE, LAST + 1)}
+_KEYS.update({ord(k): v for k, v in SPLIT.items()})
+_INITIALS = {code: CHO[(code - BASE) // 588] for code in range(BASE, LAST + 1)}
+_NOT_INITIAL = re.compile(r"[^ㄱ-ㅎ]+")
+
+
 def keys(text: str) -> str:
     """The jamo keystrokes of `text` (other characters pass through): 태국어 → ㅌㅐㄱㅜㄱㅇㅓ."""
-    out = []
-    for ch in text:
-        if is_syllable(ch):
-            cho, jung, jong = parts(ch)
-            out.append(cho)
-            out.append(SPLIT.get(jung, jung))
-            if jong:
-                out.append(SPLIT.get(jong, jong))
-        else:
-            out.append(SPLIT.get(ch, ch))
-    return "".join(out)
+    return text.translate(_KEYS)
 
 
 def initials(text: str) -> str:
     """The 초성 of every syllable (lone consonants kept, everything else dropped): 블록코딩 → ㅂㄹㅋㄷ."""
-    out = []
-    for ch in text:
-        if is_syllable(ch):
-            out.append(CHO[(ord(ch) - BASE) // 588])
-        elif ch in CONSONANTS:
-            out.append(ch)
-    return "".join(out)
+    return _NOT_INITIAL.sub("", text.translate(_INITIALS))
 
 
 def is_initials(text: str) -> bool:

@@ -1,21 +1,26 @@
 """The in-memory course search index: built once from the catalog, queried per message.
 
 Every course contributes *names* (title, aliases, English title, keywords, category words), each with a field
-weight. A name is indexed whole (spaces removed) and word by word (particles stripped too), by its jamo keys (for
-typos) and by its 초성. A query is cleaned (filters, particles, request words), then each content word gathers
-evidence from the index — exact word, prefix/substring, 초성, jamo-level fuzzy match, words glued together, synonyms
-— and a course's score combines its words' evidence; the query without spaces is matched as a whole as well, and
-Korean typed on a QWERTY layout is tried as an alternative query. Scores are 0–100; below `THRESHOLD` nothing is
-returned, so nonsense gets an empty list rather than the least-bad course.
+weight. A name is indexed whole (spaces removed) and word by word (particles stripped too), by jamo keys (typos)
+and by 초성. A query is cleaned (filters, particles, request words); then each content word gathers evidence —
+exact word, prefix/substring, 초성, jamo-level fuzzy match, words written together, synonyms — and a course's score
+combines its words' evidence. The query without spaces is also matched as one name, and Korean typed on a QWERTY
+layout is tried as an alternative query. Scores are 0–100; below `THRESHOLD` nothing is returned, so nonsense gets
+an empty list rather than the least-bad course.
 
-Candidate generation only touches postings of matching words, a substring scan of one joined string (C speed), and
-a fuzzy pass over the words whose length can reach the cut-off, so a query stays fast at 100k titles.
+Why it stays fast at 100k titles: exact words are dictionary lookups; substrings are found with `str.find` in one
+joined string of the distinct words (and of whole names for long queries); fuzzy matching runs rapidfuzz over
+distinct words whose length can reach the cut-off, and over whole names sharing syllable bigrams with the query;
+combining words only looks at courses matching several words plus the best few of each word.
 """
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -27,13 +32,16 @@ from catalog.search.particles import content_terms, content_words, is_generic, s
 from catalog.search.synonyms import expansions
 
 THRESHOLD = 74.0        # below this a course is not an answer
-RELATIVE = 22.0         # and nothing more than this below the best answer
+RELATIVE = 22.0         # and nothing further than this below the best answer
 FIELD = {"title": 1.0, "alias": 0.98, "title_en": 0.98, "keyword": 0.95, "category": 0.88}
 SYNONYM = 0.96          # an answer reached through a synonym
 QWERTY = 0.97           # an answer reached by reading Latin letters as 두벌식 keys
 FUZZY = 0.96            # a typo costs at least this much
 UNMATCHED_PENALTY = 15.0
-MAX_OCCURRENCES = 20000
+MAX_OCCURRENCES = 1500  # substring hits looked at per query word (enough to rank; bounded at 100k titles)
+TOP_PER_WORD = 300      # best courses per query word considered when combining words
+BIGRAM_CANDIDATES = 40  # whole names compared by fuzzy ratio, chosen by shared syllable bigrams
+POSTINGS_CAP = 1000     # a word shared by more courses contributes its best this many (ranking is moot beyond)
 ROOTS = frozenset({"일반교육"})  # category roots too broad to be a search word
 
 
@@ -70,115 +78,154 @@ def _fuzzy_cutoff(length: int) -> float:
     return 76.0
 
 
+class _Haystack:
+    """Distinct strings joined into one, for substring search at C speed."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.starts: list[int] = []
+        pos = 0
+        for s in strings:
+            self.starts.append(pos)
+            pos += len(s) + 1
+        self.text = "\x01".join(strings)
+
+    def find(self, v: str, limit: int) -> Iterable[tuple[int, int]]:
+        """(string index, offset in it) of each occurrence of v, at most `limit`."""
+        text, starts = self.text, self.starts
+        at = text.find(v)
+        seen = 0
+        while at >= 0 and seen < limit:
+            i = bisect_right(starts, at) - 1
+            yield i, at - starts[i]
+            seen += 1
+            at = text.find(v, at + 1)
+
+
 class SearchIndex:
     def __init__(self) -> None:
         self.docs: list[CourseDoc] = []
+        self.tiebreak: list[float] = []                     # shorter titles first among equal scores
         self.terms: dict[str, dict[int, float]] = {}       # word or whole name -> {doc: weight}
         self.initial_terms: dict[str, dict[int, float]] = {}
-        self.doc_keys: list[list[tuple[str, float]]] = []  # per doc: (jamo key of a whole name, weight)
-        # whole names joined into one string for substring search
-        self.hay = ""
-        self.hay_starts: list[int] = []
-        self.hay_names: list[str] = []
-        self.hay_bounds: list[frozenset[int]] = []
-        self.hay_postings: list[dict[int, float]] = []
-        self.ini_hay = ""
-        self.ini_starts: list[int] = []
-        self.ini_postings: list[dict[int, float]] = []
-        # fuzzy vocabulary, sorted by key length
-        self.fz_lens: list[int] = []
-        self.fz_keys: list[str] = []
-        self.fz_terms: list[str] = []
+        self.doc_keys: list[list[tuple[str, float]]] = []  # per doc: (jamo keys of a whole name, weight)
+        self.words = _Haystack([])                          # distinct words
+        self.names = _Haystack([])                          # distinct whole names (no spaces)
+        self.name_bounds: list[frozenset[int]] = []
+        self.name_postings: list[dict[int, float]] = []
+        self.name_keys: list[str] = []
+        self.bigrams: dict[str, list[int]] = {}             # syllable bigram -> whole names containing it
+        self.initial_names = _Haystack([])
+        self.initial_postings: list[dict[int, float]] = []
+        # fuzzy vocabulary: distinct words by key length, Hangul and Latin apart (a Latin query never needs Hangul)
+        self.fuzzy: dict[bool, tuple[list[int], list[str], list[str]]] = {True: ([], [], []), False: ([], [], [])}
+        self._capped: dict[object, list[tuple[int, float]]] = {}
 
     # ------------------------------------------------------------------ build
     @classmethod
     def build(cls, docs: Iterable[CourseDoc]) -> SearchIndex:
         self = cls()
         self.docs = list(docs)
-        whole: dict[str, tuple[frozenset[int], dict[int, float]]] = {}
+        whole: dict[str, tuple[frozenset[int], str, dict[int, float]]] = {}
         whole_ini: dict[str, dict[int, float]] = {}
+        word_set: set[str] = set()
+        cache: dict[str, tuple] = {}
+        add = self._add
         for d, doc in enumerate(self.docs):
             names = [(doc.title, FIELD["title"])]
             names += [(a, FIELD["alias"]) for a in doc.aliases]
             if doc.title_en:
                 names.append((doc.title_en, FIELD["title_en"]))
-            names += [(k, FIELD["keyword"]) for k in doc.keywords]
+            names += [(k, FIELD["keyword"]) for k in doc.keywords if k]
             names += [(c, FIELD["category"]) for c in doc.category.split("/") if c and c not in ROOTS]
             doc_keys: dict[str, float] = {}
             for text, weight in names:
-                comp = compact(text)
+                analysed = cache.get(text)
+                if analysed is None:
+                    analysed = cache[text] = _analyse(text)
+                comp, bounds, key, ini, pieces = analysed
                 if not comp:
                     continue
-                self._add(self.terms, comp, d, weight)
-                bounds, postings = whole.setdefault(comp, (_bounds(text), {}))
-                postings[d] = max(postings.get(d, 0.0), weight)
-                k = keys(comp)
-                doc_keys[k] = max(doc_keys.get(k, 0.0), weight)
-                ini = initials(comp)
+                add(self.terms, comp, d, weight)
+                postings = whole.setdefault(comp, (bounds, key, {}))[2]
+                if weight > postings.get(d, 0.0):
+                    postings[d] = weight
+                if weight > doc_keys.get(key, 0.0):
+                    doc_keys[key] = weight
                 if len(ini) >= 2:
-                    self._add(self.initial_terms, ini, d, weight)
+                    add(self.initial_terms, ini, d, weight)
                     p = whole_ini.setdefault(ini, {})
-                    p[d] = max(p.get(d, 0.0), weight)
-                for w in normalize(text).split():
-                    pieces = {w, *script_parts(w)}
-                    pieces |= {strip_particle(p) for p in list(pieces)}
-                    for piece in pieces:
-                        if not piece or (is_latin(piece) and len(piece) < 2):
-                            continue
-                        # a word of a longer name scores a little less than the name itself
-                        self._add(self.terms, piece, d, weight * (0.97 + 0.03 * len(piece) / len(comp)))
-                        ini = initials(piece)
-                        if len(ini) >= 2:
-                            self._add(self.initial_terms, ini, d, weight * 0.99)
+                    if weight > p.get(d, 0.0):
+                        p[d] = weight
+                for piece, share, piece_ini in pieces:
+                    # a word of a longer name scores a little less than the name itself
+                    add(self.terms, piece, d, weight * share)
+                    word_set.add(piece)
+                    if piece_ini:
+                        add(self.initial_terms, piece_ini, d, weight * 0.99)
             self.doc_keys.append(list(doc_keys.items()))
-        pos = 0
-        parts = []
-        for name, (bounds, postings) in whole.items():
-            self.hay_starts.append(pos)
-            self.hay_names.append(name)
-            self.hay_bounds.append(bounds)
-            self.hay_postings.append(postings)
-            parts.append(name)
-            pos += len(name) + 1
-        self.hay = "\x01".join(parts)
-        pos = 0
-        parts = []
-        for ini, postings in whole_ini.items():
-            self.ini_starts.append(pos)
-            self.ini_postings.append(postings)
-            parts.append(ini)
-            pos += len(ini) + 1
-        self.ini_hay = "\x01".join(parts)
-        vocab = sorted((len(keys(t)), keys(t), t) for t in self.terms if len(keys(t)) >= 3)
-        self.fz_lens = [v[0] for v in vocab]
-        self.fz_keys = [v[1] for v in vocab]
-        self.fz_terms = [v[2] for v in vocab]
+            self.tiebreak.append(0.001 * (1.0 - min(len(doc.title), 100) / 100.0))
+        self.words = _Haystack(sorted(word_set))
+        names = list(whole)
+        self.names = _Haystack(names)
+        for i, name in enumerate(names):
+            bounds, key, postings = whole[name]
+            self.name_bounds.append(bounds)
+            self.name_keys.append(key)
+            self.name_postings.append(postings)
+            for g in {name[j:j + 2] for j in range(len(name) - 1)}:
+                self.bigrams.setdefault(g, []).append(i)
+        self.initial_names = _Haystack(list(whole_ini))
+        self.initial_postings = list(whole_ini.values())
+        for hangul in (True, False):
+            vocab = sorted((len(k), k, t) for t, k in ((t, keys(t)) for t in word_set)
+                           if len(k) >= 3 and has_hangul(t) == hangul)
+            self.fuzzy[hangul] = ([v[0] for v in vocab], [v[1] for v in vocab], [v[2] for v in vocab])
         return self
 
     @staticmethod
     def _add(table: dict[str, dict[int, float]], term: str, d: int, weight: float) -> None:
-        postings = table.setdefault(term, {})
-        if weight > postings.get(d, 0.0):
+        postings = table.get(term)
+        if postings is None:
+            table[term] = {d: weight}
+        elif weight > postings.get(d, 0.0):
             postings[d] = weight
 
     def __len__(self) -> int:
         return len(self.docs)
 
+    def _items(self, postings: dict[int, float], key: object) -> Iterable[tuple[int, float]]:
+        """A posting list, cut to its best POSTINGS_CAP courses when a word is very common."""
+        if len(postings) <= POSTINGS_CAP:
+            return postings.items()
+        capped = self._capped.get(key)
+        if capped is None:
+            tb = self.tiebreak
+            capped = heapq.nlargest(POSTINGS_CAP, postings.items(), key=lambda dw: dw[1] + tb[dw[0]])
+            self._capped[key] = capped
+        return capped
+
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 8, filters: Filters | None = None) -> list[SearchHit]:
         filters = filters or Filters()
         scores = self.scores(query)
-        if not scores and not compact(query) and filters:
-            return self._browse(filters, limit)
         if not scores and filters and not content_words(normalize(query).split()):
             return self._browse(filters, limit)
-        ranked = sorted(((s + filters.bonus(self.docs[d]), d) for d, s in scores.items()
-                         if s >= THRESHOLD and filters.accepts(self.docs[d])),
-                        key=lambda sd: (-sd[0], len(self.docs[sd[1]].title), self.docs[sd[1]].title))
+        tb = self.tiebreak
+        ranked = [(s + tb[d], d) for d, s in scores.items() if s >= THRESHOLD]
+        if filters and ranked:
+            docs = self.docs
+            # filter the best first; only a very selective filter needs the whole list
+            top = heapq.nlargest(limit * 8, ranked)
+            kept = [(s + filters.bonus(docs[d]), d) for s, d in top if filters.accepts(docs[d])]
+            if len(kept) < limit and len(top) < len(ranked):
+                kept = [(s + filters.bonus(docs[d]), d) for s, d in ranked if filters.accepts(docs[d])]
+            ranked = kept
         if not ranked:
             return []
-        floor = ranked[0][0] - RELATIVE
-        return [self._hit(d, s) for s, d in ranked[:limit] if s >= floor]
+        top = heapq.nlargest(limit, ranked)
+        floor = top[0][0] - RELATIVE
+        return [self._hit(d, s) for s, d in top if s >= floor]
 
     def _browse(self, filters: Filters, limit: int) -> list[SearchHit]:
         """Only filters were given ('3월 비대면'): the courses that pass them, by title."""
@@ -195,8 +242,9 @@ class SearchIndex:
         text = normalize(query)
         if not text:
             return {}
-        best: dict[int, float] = {}
-        for alternative, factor in self._alternatives(text):
+        alternatives = self._alternatives(text)
+        best = self._score_text(alternatives[0][0])
+        for alternative, factor in alternatives[1:]:
             for d, s in self._score_text(alternative).items():
                 s *= factor
                 if s > best.get(d, 0.0):
@@ -210,9 +258,9 @@ class SearchIndex:
             converted = [qwerty_to_hangul(t) for t in tokens]
             if all(converted):
                 out.append((" ".join(converted), QWERTY))
-        core = "".join(content_words(tokens))
-        for e in expansions(core) if len(tokens) > 1 else ():
-            out.append((normalize(e), SYNONYM))
+        if len(tokens) > 1:
+            core = "".join(content_words(tokens))
+            out += [(normalize(e), SYNONYM) for e in expansions(core)]
         return out
 
     def _score_text(self, text: str) -> dict[int, float]:
@@ -220,44 +268,24 @@ class SearchIndex:
         if not pairs:
             return {}
         tokens = [core for core, _ in pairs]
-        per_token: list[dict[int, float]] = [self._token_scores(core, raw) for core, raw in pairs]
-        weights = [0.5 if is_generic(t) else 1.0 for t in tokens]
-        total = sum(weights)
-        result: dict[int, float] = {}
+        per_token = [self._token_scores(core, raw) for core, raw in pairs]
         if len(tokens) == 1:
-            result = dict(per_token[0]) if weights[0] == 1.0 else {d: s * 0.8 for d, s in per_token[0].items()}
+            result = per_token[0] if not is_generic(tokens[0]) else {d: s * 0.8 for d, s in per_token[0].items()}
         else:
-            candidates: set[int] = set()
-            for t_scores, w in zip(per_token, weights):
-                if w == 1.0:
-                    candidates.update(t_scores)
-            if not candidates:
-                for t_scores in per_token:
-                    candidates.update(t_scores)
-            n = len(tokens)
-            for d in candidates:
-                got = [t_scores.get(d, 0.0) for t_scores in per_token]
-                mean = sum(g * w for g, w in zip(got, weights)) / total
-                strong = max((g for g, w in zip(got, weights) if w == 1.0), default=0.0)
-                missing = sum(1 for g in got if g < 60.0)
-                if missing and strong >= 90.0:
-                    # an extra word we know nothing about (엑셀 함수) costs a little, not the match
-                    mean = max(mean, strong - UNMATCHED_PENALTY * missing / n)
-                result[d] = mean
+            result = self._combine(tokens, per_token)
             # the words glued together, matched as one name: 인생 이모작 → 인생이모작(준비)
-            whole = self._token_scores("".join(tokens))
-            for d, s in whole.items():
+            for d, s in self._token_scores("".join(tokens), glued=True).items():
                 if s > result.get(d, 0.0):
                     result[d] = s
         # the text exactly as typed, request words included, may be a full name (인생이모작 준비 과정)
-        for d, w in self.terms.get(text.replace(" ", ""), {}).items():
+        as_typed = text.replace(" ", "")
+        for d, w in self._items(self.terms.get(as_typed, {}), as_typed):
             if 100.0 * w > result.get(d, 0.0):
                 result[d] = 100.0 * w
         # typos spread over several words: compare the whole query with the best candidates' names
         core_key = keys("".join(tokens))
-        if len(core_key) >= 6:
-            top = sorted(result.items(), key=lambda ds: -ds[1])[:30]
-            for d, s in top:
+        if len(core_key) >= 6 and result:
+            for d, s in heapq.nlargest(30, result.items(), key=itemgetter(1)):
                 if s >= 95.0:
                     continue
                 for k, w in self.doc_keys[d]:
@@ -266,103 +294,175 @@ class SearchIndex:
                         result[d] = r * FUZZY * w
         return result
 
+    @staticmethod
+    def _combine(tokens: list[str], per_token: list[dict[int, float]]) -> dict[int, float]:
+        """Several query words: the weighted mean of their scores; an unknown extra word costs a little."""
+        weights = [0.5 if is_generic(t) else 1.0 for t in tokens]
+        total = sum(weights)
+        n = len(tokens)
+        leading = [ts for ts, w in zip(per_token, weights) if w == 1.0] or per_token
+        candidates: set[int] = set()
+        for i in range(n):
+            for j in range(i + 1, n):
+                candidates |= per_token[i].keys() & per_token[j].keys()
+        for ts in leading:
+            if len(ts) > TOP_PER_WORD:
+                candidates.update(d for d, _ in heapq.nlargest(TOP_PER_WORD, ts.items(), key=itemgetter(1)))
+            else:
+                candidates.update(ts)
+        result: dict[int, float] = {}
+        for d in candidates:
+            got = [ts.get(d, 0.0) for ts in per_token]
+            mean = sum(g * w for g, w in zip(got, weights)) / total
+            missing = sum(1 for g in got if g < 60.0)
+            if missing:
+                strong = max((g for g, w in zip(got, weights) if w == 1.0), default=0.0)
+                if strong >= 90.0:
+                    # an extra word we know nothing about (엑셀 함수) costs a little, not the match
+                    mean = max(mean, strong - UNMATCHED_PENALTY * missing / n)
+            result[d] = mean
+        return result
+
     # ------------------------------------------------------------------ one word
-    def _token_scores(self, token: str, raw: str = "", synonyms: bool = True) -> dict[int, float]:
+    def _token_scores(self, token: str, raw: str = "", glued: bool = False) -> dict[int, float]:
+        """Evidence for one query word, from the word itself, its forms as typed, and its synonyms.
+
+        Typos are looked for only in the word itself (and not word by word when it is several words glued).
+        """
         out: dict[int, float] = {}
-        variants = [(token, 1.0)]
-        for other in (strip_particle(token), raw, strip_particle(raw)):
-            if other and all(other != v for v, _ in variants):
-                variants.append((other, 1.0))
-        if synonyms:
-            for v, _ in list(variants):
-                variants += [(compact(e), SYNONYM) for e in expansions(v)]
-        for v, factor in variants:
+        variants = [(token, 1.0, True)]
+        stripped = strip_particle(token)
+        if stripped != token:
+            variants.append((stripped, 1.0, True))
+        for other in (raw, strip_particle(raw)):
+            if other and all(other != v for v, _, _ in variants):
+                variants.append((other, 1.0, False))
+        for v, _, _ in list(variants):
+            variants += [(compact(e), SYNONYM, False) for e in expansions(v)]
+        for v, factor, typos in variants:
             if v:
-                self._match(v, factor, out)
+                self._match(v, factor, out, typos=typos, word_typos=typos and not glued)
         return out
 
-    def _match(self, v: str, factor: float, out: dict[int, float]) -> None:
+    def _match(self, v: str, factor: float, out: dict[int, float], typos: bool = True,
+               word_typos: bool = True) -> None:
+        get = out.get
+
         def put(d: int, s: float) -> None:
-            if s > out.get(d, 0.0):
+            if s > get(d, 0.0):
                 out[d] = s
 
-        for d, w in self.terms.get(v, {}).items():
-            put(d, 100.0 * w * factor)
-        hangul = has_hangul(v)
+        exact = self.terms.get(v, {})
+        top = 100.0 * factor
+        for d, w in self._items(exact, v):
+            put(d, top * w)
         if is_initials(v):
             self._match_initials(v, factor, put)
             return
-        if (hangul and len(v) >= 2) or (not hangul and len(v) >= 3):
-            self._match_substring(v, factor, put)
-        best = max(out.values(), default=0.0)
-        if best < 90.0 * factor:
-            self._match_fuzzy(v, factor, put)
-        if hangul and len(v) >= 4 and max(out.values(), default=0.0) < 85.0 * factor:
+        hangul = has_hangul(v)
+        n = len(v)
+        if (hangul and n >= 2) or n >= 3:
+            inside_words = self._match_words(v, factor, put) if len(exact) < TOP_PER_WORD else 0
+            if not exact and not inside_words and ((hangul and n >= 4) or n >= 6):
+                self._match_names(v, factor, put)
+        if typos and max(out.values(), default=0.0) < 90.0 * factor:
+            if word_typos:
+                self._match_fuzzy(v, factor, put)
+            if hangul and n >= 4:
+                self._match_names_fuzzy(v, factor, put)
+        if hangul and n >= 4 and max(out.values(), default=0.0) < 85.0 * factor:
             self._match_pieces(v, factor, put)
 
-    def _match_substring(self, v: str, factor: float, put) -> None:
-        hay, find, n = self.hay, self.hay.find, len(v)
+    def _match_words(self, v: str, factor: float, put: Callable) -> int:
+        """v inside an indexed word: a prefix (e정비 → e정비사업) scores more than the middle of a word."""
+        n = len(v)
+        found = 0
         short = n <= 2 if has_hangul(v) else n <= 3
-        at = find(v)
-        seen = 0
-        while at >= 0 and seen < MAX_OCCURRENCES:
-            i = bisect_right(self.hay_starts, at) - 1
-            offset = at - self.hay_starts[i]
-            name = self.hay_names[i]
-            bounds = self.hay_bounds[i]
-            starts_word = offset in bounds
-            ends_word = offset + n == len(name) or (offset + n) in bounds
-            if starts_word and ends_word:
-                base = 96.0
-            elif starts_word:
+        strings, terms = self.words.strings, self.terms
+        for i, offset in self.words.find(v, MAX_OCCURRENCES):
+            word = strings[i]
+            if len(word) == n:
+                continue  # the exact word: already scored
+            found += 1
+            if offset == 0:
                 base = 86.0 if short else 91.0
-            elif ends_word:
+            elif offset + n == len(word):
                 base = 78.0 if short else 86.0
             else:
                 base = 74.0 if short else 82.0
-            base += 3.0 * n / len(name)
-            for d, w in self.hay_postings[i].items():
-                put(d, base * w * factor)
-            seen += 1
-            at = find(v, at + 1)
+            s = (base + 3.0 * n / len(word)) * factor
+            for d, w in self._items(terms[word], word):
+                put(d, s * w)
+        return found
 
-    def _match_initials(self, v: str, factor: float, put) -> None:
+    def _match_names(self, v: str, factor: float, put: Callable) -> None:
+        """v inside a whole name across word boundaries (행복한미래설계 in 행복한 미래설계 과정)."""
+        n = len(v)
+        for i, offset in self.names.find(v, MAX_OCCURRENCES):
+            name = self.names.strings[i]
+            bounds = self.name_bounds[i]
+            starts_word = offset in bounds
+            ends_word = offset + n == len(name) or (offset + n) in bounds
+            base = 96.0 if starts_word and ends_word else 91.0 if starts_word else 86.0 if ends_word else 82.0
+            s = (base + 3.0 * n / len(name)) * factor
+            for d, w in self._items(self.name_postings[i], i):
+                put(d, s * w)
+
+    def _match_initials(self, v: str, factor: float, put: Callable) -> None:
         if len(v) < 2 or len(set(v)) == 1:  # ㅋㅋ, ㅎㅎㅎ: laughter, not a course
             return
-        for d, w in self.initial_terms.get(v, {}).items():
+        exact = self.initial_terms.get(v, {})
+        for d, w in self._items(exact, ("ini", v)):
             if len(v) > 2 or w >= FIELD["alias"] * 0.97:  # two consonants only name a title or alias word
                 put(d, 95.0 * w * factor)
-        hay, n = self.ini_hay, len(v)
-        at = hay.find(v)
-        seen = 0
-        while at >= 0 and seen < MAX_OCCURRENCES:
-            i = bisect_right(self.ini_starts, at) - 1
-            prefix = at == self.ini_starts[i]
-            if prefix or n >= 3:
-                base = 90.0 if prefix else 84.0
-                for d, w in self.ini_postings[i].items():
-                    put(d, base * w * factor)
-            seen += 1
-            at = hay.find(v, at + 1)
+        if len(v) < 3 or len(exact) >= TOP_PER_WORD:
+            return
+        for i, offset in self.initial_names.find(v, MAX_OCCURRENCES):
+            base = 90.0 if offset == 0 else 84.0
+            for d, w in self._items(self.initial_postings[i], ("ini#", i)):
+                put(d, base * w * factor)
 
-    def _match_fuzzy(self, v: str, factor: float, put) -> None:
+    def _match_fuzzy(self, v: str, factor: float, put: Callable) -> None:
+        """Typos: distinct words whose jamo keys are within the cut-off (one jamo off for short words)."""
         k = keys(v)
         n = len(k)
         if n < 4:
             return
         cutoff = _fuzzy_cutoff(n)
         c = cutoff / 100.0
-        lo = bisect_left(self.fz_lens, int(n * c / (2 - c)))
-        hi = bisect_right(self.fz_lens, int(n * (2 - c) / c) + 1)
+        lens, fz_keys, fz_terms = self.fuzzy[has_hangul(v)]
+        lo = bisect_left(lens, int(n * c / (2 - c)))
+        hi = bisect_right(lens, int(n * (2 - c) / c) + 1)
         if lo >= hi:
             return
-        for _, score, j in process.extract_iter(k, self.fz_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff):
-            term = self.fz_terms[lo + j]
+        for _, score, j in process.extract_iter(k, fz_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff):
             s = score * FUZZY * factor
-            for d, w in self.terms[term].items():
+            term = fz_terms[lo + j]
+            for d, w in self._items(self.terms[term], term):
                 put(d, s * w)
 
-    def _match_pieces(self, v: str, factor: float, put) -> None:
+    def _match_names_fuzzy(self, v: str, factor: float, put: Callable) -> None:
+        """Typos in a longer query written without spaces: whole names sharing syllable bigrams, by jamo ratio."""
+        grams = {v[j:j + 2] for j in range(len(v) - 1)}
+        counts: Counter[int] = Counter()
+        for g in grams:
+            ids = self.bigrams.get(g)
+            if ids:
+                counts.update(ids)
+        if not counts:
+            return
+        need = max(1, len(grams) // 3)
+        k = keys(v)
+        for i, shared in counts.most_common(BIGRAM_CANDIDATES):
+            if shared < need:
+                break
+            r = fuzz.ratio(k, self.name_keys[i], score_cutoff=80.0)
+            if r:
+                s = r * FUZZY * factor
+                for d, w in self._items(self.name_postings[i], i):
+                    put(d, s * w)
+
+    def _match_pieces(self, v: str, factor: float, put: Callable) -> None:
         """Words written together (재취업창업, 인생이모작쥰비): indexed words inside the query, by coverage."""
         n = len(v)
         if n > 16:
@@ -375,25 +475,38 @@ class SearchIndex:
                     continue
                 piece = v[i:j]
                 postings = self.terms.get(piece)
-                if not postings or is_generic(piece):
+                if not postings or is_generic(piece) or len(postings) > TOP_PER_WORD:
                     continue
                 for d, w in postings.items():
-                    mask = covered.setdefault(d, [False] * n)
-                    for x in range(i, j):
-                        mask[x] = True
-                    weight[d] = max(weight.get(d, 0.0), w)
+                    mask = covered.get(d)
+                    if mask is None:
+                        mask = covered[d] = [False] * n
+                    mask[i:j] = [True] * (j - i)
+                    if w > weight.get(d, 0.0):
+                        weight[d] = w
         for d, mask in covered.items():
             frac = sum(mask) / n
             if frac >= 0.6:
                 put(d, (55.0 + 40.0 * frac) * weight[d] * factor)
 
 
-def _bounds(text: str) -> frozenset[int]:
-    """Offsets in the compact form where a word of `text` starts."""
-    out = set()
+def _analyse(text: str) -> tuple:
+    """One name, once: compact form, word starts, jamo keys, 초성, and its words (with particles stripped)."""
+    words = normalize(text).split()
+    comp = "".join(words)
+    bounds = set()
+    pieces: dict[str, float] = {}
     pos = 0
-    for w in normalize(text).split():
-        for piece in script_parts(w):
-            out.add(pos)
-            pos += len(piece)
-    return frozenset(out)
+    for w in words:
+        parts = script_parts(w)
+        for part in parts:
+            bounds.add(pos)
+            pos += len(part)
+        for piece in {w, *parts, *(strip_particle(p) for p in (w, *parts))}:
+            if piece and not (len(piece) < 2 and is_latin(piece)):
+                pieces[piece] = 0.97 + 0.03 * len(piece) / len(comp)
+    out = []
+    for piece, share in pieces.items():
+        ini = initials(piece)
+        out.append((piece, share, ini if len(ini) >= 2 else ""))
+    return comp, frozenset(bounds), keys(comp), initials(comp), out

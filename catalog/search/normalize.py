@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from catalog.search.hangul import CONJOINING, is_hangul
+from catalog.search.hangul import CONJOINING
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
@@ -43,9 +43,15 @@ def script_parts(word: str) -> list[str]:
     return _SCRIPT_EDGE.split(word)
 
 
+_LATIN = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+
+
 def is_latin(text: str) -> bool:
-    return bool(text) and all("a" <= ch <= "z" or ch.isdigit() for ch in text) and any("a" <= ch <= "z" for ch in text)
+    return _LATIN.fullmatch(text) is not None
+
+
+_HANGUL = re.compile(r"[가-힣ㄱ-ㅣ]")
 
 
 def has_hangul(text: str) -> bool:
-    return any(is_hangul(ch) for ch in text)
+    return _HANGUL.search(text) is not None

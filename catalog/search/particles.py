@@ -6,8 +6,6 @@ so a word that merely ends like a particle (인재양성과) still matches itsel
 """
 from __future__ import annotations
 
-import re
-
 # longest first, so 으로부터 wins over 로
 PARTICLES = sorted("""
     으로부터 에서부터 이라든지 에게서 한테서 으로서 으로써 이라도 이라고 이라는 이라면 까지는 에서는 에서도 에게는
@@ -52,32 +50,37 @@ GENERIC = frozenset("""
     basic basics advanced intro introduction skills skill work working management public policy seoul new
 """.split())
 
-_REPEAT = re.compile(r"(.)\1{3,}")
+_PARTICLE_SET = frozenset(PARTICLES)
+_PARTICLE_LENGTHS = sorted({len(p) for p in PARTICLES}, reverse=True)
+_ENDING_SET = frozenset(ENDINGS)
+_ENDING_LENGTHS = sorted({len(e) for e in ENDINGS}, reverse=True)
+
+
+def _strip_longest(word: str, suffixes: frozenset[str], lengths: list[int]) -> str:
+    for n in lengths:
+        if len(word) - n >= 2 and word[-n:] in suffixes:
+            return word[:-n]
+    return word
+
 
 def strip_particle(word: str) -> str:
     """태국어를 → 태국어, 엑셀은 → 엑셀; keeps at least two syllables (과 in 인재양성과 only if ≥ 2 remain)."""
-    for p in PARTICLES:
-        if word.endswith(p) and len(word) - len(p) >= 2:
-            return word[: -len(p)]
-    return word
+    return _strip_longest(word, _PARTICLE_SET, _PARTICLE_LENGTHS)
+
 
 def strip_endings(word: str) -> str:
     """Request phrases glued to a word, repeatedly: 재취업교육있나요 → 재취업; particles too."""
     for _ in range(4):
         before = word
-        for e in ENDINGS:
-            if word.endswith(e) and len(word) - len(e) >= 2:
-                word = word[: -len(e)]
-                break
-        word = strip_particle(word)
+        word = strip_particle(_strip_longest(word, _ENDING_SET, _ENDING_LENGTHS))
         if word == before:
             break
     return word
 
+
 def is_function_word(word: str) -> bool:
-    if word in FUNCTION_WORDS:
-        return True
-    return strip_particle(word) in FUNCTION_WORDS or strip_endings(word) in FUNCTION_WORDS
+    return word in FUNCTION_WORDS or strip_particle(word) in FUNCTION_WORDS or strip_endings(word) in FUNCTION_WORDS
+
 
 def content_terms(words: list[str]) -> list[tuple[str, str]]:
     """(core, as typed) for each word of a request that names what is wanted: particles and endings removed."""
@@ -94,6 +97,7 @@ def content_terms(words: list[str]) -> list[tuple[str, str]]:
 def content_words(words: list[str]) -> list[str]:
     """The words of a request that name what is wanted, particles and endings removed."""
     return [core for core, _ in content_terms(words)]
+
 
 def is_generic(word: str) -> bool:
     return word in GENERIC
