@@ -74,8 +74,9 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
     if code == "retirement":
         years = p.get("years", "?")
         if p.get("missing"):
-            return _("This programme is for people within {years} years of retirement. "
-                     "Please tell me your expected retirement date (/profile).", years=years)
+            return _("This programme is for people within {years} years of retirement. Please tell me your "
+                     "expected retirement date: /retire asks for it and signs you up, or add it with /profile.",
+                     years=years)
         if p.get("retired"):
             return _("Your expected retirement date ({retirement_on}) is before this cohort starts ({starts_on}), "
                      "so this cohort is not possible.",

@@ -18,7 +18,7 @@ from catalog.retirement import (
     signup_request, submit,
 )
 from handlers import basic
-from handlers.callbacks import StaleButton, cb, int_arg, route, str_arg
+from handlers.callbacks import StaleButton, cb, int_arg, lookup, route, str_arg
 from handlers.enrollment.profile import error_text, require_profile
 from handlers.enrollment.refusals import rank_label, refusal_text
 from handlers.flows import intent, text_step
@@ -319,7 +319,8 @@ async def send(t: Turn) -> None:
             text += "\n" + _("Your existing request: {programme} #{number}",
                              programme=t.tr.pick(outcome.existing.course_title, outcome.existing.course_title_en),
                              number=outcome.existing.cohort_number)
-    t.edit(text)
+    mine = [[Button(_("📋 My requests"), cb("my"))]] if lookup("my") is not None else None
+    t.edit(text, mine)
     if outcome.promoted:
         t.outbox_written()
 
