@@ -27,9 +27,9 @@ def sanitize(text_html: str) -> str:
                 return "</a>" if (open_links and open_links.pop()) else ""
             href = HREF.match(attrs or "")
             open_links.append(bool(href))
-            return f'<a href="{href.group(1)}">' if href else ""
+            return f'<a href="{html.escape(html.unescape(href.group(1)), quote=True)}">' if href else ""
         if name in ALLOWED:
-            return f"</{name}>" if closing else (f"<{name}>" if not attrs.strip() or name == "pre" else f"<{name}>")
+            return f"</{name}>" if closing else f"<{name}>"  # attributes dropped (code language, quote style)
         return ""
 
     return TAG.sub(keep, text_html)

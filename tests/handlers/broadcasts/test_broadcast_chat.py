@@ -54,7 +54,7 @@ async def test_attach_a_course_and_schedule_it_for_tomorrow_morning(staff_bot, d
     assert "📘 업무에 바로 쓰는 엑셀 — 2회" in sent[1].button_texts
     sent = await press(bot, sent, "예약")
     sent = await bot.say("오늘 10시")  # 09:00 now
-    assert "2022년 1월 3일 (월)" in sent[0].text and "예약되었습니다" in sent[0].text
+    assert "2022년 1월 3일 (월)" in sent[0].text and "예약했습니다" in sent[0].text
     assert to(sent, 200) == []
     sent = await bot.say(":advance 30m")
     assert to(sent, 200) == []
