@@ -62,12 +62,12 @@ def consent_buttons(tr: Translator) -> list[list[Button]]:
 
 
 def value_text(field: str, value: object, tr: Translator) -> str:
+    if field == "position":
+        return position_label(str(value) if value else None, tr)
     if value in (None, ""):
         return tr("not given")
     if field == "rank":
         return rank_label(str(value), tr)
-    if field == "position":
-        return position_label(str(value), tr)
     if isinstance(value, date):
         return tr.date(value)
     return str(value)
