@@ -38,9 +38,13 @@ async def enqueue_many(session: AsyncSession, notices: Iterable[Notice], *, now:
     async def flush(rows: Sequence[dict]) -> int:
         if not rows:
             return 0
-        stmt = insert(OutboxMessage).values(list(rows)).on_conflict_do_nothing(index_elements=["key"])
-        result = await session.execute(stmt)
-        return max(result.rowcount or 0, 0)
+        # One cached statement, executed for many rows ("insertmanyvalues"): a multi-VALUES literal of 2,000 rows
+        # would be compiled afresh every time (~0.3 s each). RETURNING counts the new rows on both databases
+        # (asyncpg reports no rowcount for executemany).
+        stmt = (insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+                .returning(OutboxMessage.__table__.c.id))
+        result = await session.execute(stmt, list(rows))
+        return len(result.all())
 
     for n in notices:
         batch.append(

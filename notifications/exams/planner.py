@@ -59,22 +59,23 @@ def _moment(value: datetime):
 
 
 async def _upsert(session: AsyncSession, rows: list[dict], now: datetime) -> int:
+    """Insert or move reminder rows; one cached statement executed for many rows (no per-chunk compile)."""
     if not rows:
         return 0
-    ins = _insert(session)(Reminder).values(rows)
+    t = Reminder.__table__
+    ins = _insert(session)(t)
     ex = ins.excluded
-    changed = or_(Reminder.due_at != ex.due_at, Reminder.event_starts_at != ex.event_starts_at)
-    replan = or_(Reminder.status == "planned", ex.due_at > _moment(now))
-    status = case((Reminder.status == "cancelled", ex.status), (and_(changed, replan), "planned"),
-                  else_=Reminder.status)
+    changed = or_(t.c.due_at != ex.due_at, t.c.event_starts_at != ex.event_starts_at)
+    replan = or_(t.c.status == "planned", ex.due_at > _moment(now))
+    status = case((t.c.status == "cancelled", ex.status), (and_(changed, replan), "planned"), else_=t.c.status)
     stmt = ins.on_conflict_do_update(
         index_elements=["user_id", "event_id", "offset_key"],
         set_={"due_at": ex.due_at, "event_starts_at": ex.event_starts_at, "status": status,
-              "note": case((Reminder.status == "cancelled", ex.note), else_=Reminder.note)},
-        where=or_(Reminder.status == "cancelled", changed),
-    )
-    result = await session.execute(stmt)
-    return max(result.rowcount or 0, 0)
+              "note": case((t.c.status == "cancelled", ex.note), else_=t.c.note)},
+        where=or_(t.c.status == "cancelled", changed),
+    ).returning(t.c.id)
+    result = await session.execute(stmt, rows)
+    return len(result.all())
 
 
 def desired_rows(user_id: int, event: tuple, slot_at: datetime | None, now: datetime) -> Iterable[dict]:
