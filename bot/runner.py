@@ -43,7 +43,11 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
         return 2
 
     async def build() -> Runtime:
-        return await build_runtime(settings)
+        runtime = await build_runtime(settings)
+        # run_polling/run_webhook start a new event loop: asyncpg connections pooled in this one would be
+        # "attached to a different loop" there. Close them here; the pool opens new ones in the bot's loop.
+        await runtime.engine.dispose()
+        return runtime
 
     try:
         runtime = asyncio.run(build())

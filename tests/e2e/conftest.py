@@ -152,7 +152,8 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
         if code not in (0, -signal.SIGINT):
             problems.append(f"hrdbot run exited with {code}:\n{log[-4000:]}")
         elif not allow_errors and ("Traceback" in log or " ERROR " in log):
-            problems.append(f"hrdbot run logged an error:\n{log[-4000:]}")
+            first = min(i for i in (log.find(" ERROR "), log.find("Traceback")) if i >= 0)
+            problems.append(f"hrdbot run logged an error:\n{log[max(0, first - 200):first + 3000]}")
     for url in pg_urls:
         dbs.drop_pg_database(url)
     if problems:

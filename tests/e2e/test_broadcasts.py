@@ -38,10 +38,11 @@ async def refused(bot) -> list[dict]:
     return await bot.emu.post("/getRefused", {})  # type: ignore[return-value]
 
 
-async def test_broadcast_reaches_the_segment_and_skips_who_blocked_the_bot(start_bot):
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def test_broadcast_reaches_the_segment_and_skips_who_blocked_the_bot(start_bot, backend):
     requires("handlers.broadcasts", "broadcasts")
     requires("notifications.broadcasts.jobs", "broadcast fan-out")
-    bot = await start_bot(now="2022-02-14T10:00", admins=[STAFF])
+    bot = await start_bot(now="2022-02-14T10:00", admins=[STAFF], backend=backend)
     alice = bot.user(1301, "Alice", language_code="en")
     bob = bot.user(1302, "Bob", language_code="en")
     minsu = bot.user(1303, "민수", language_code="ko")

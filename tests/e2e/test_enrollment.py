@@ -48,9 +48,10 @@ async def request_seat(user, name: str) -> None:
     assert sent[-1].text.startswith("📨"), sent[-1].text
 
 
-async def test_request_my_staff_approval_and_a_blocked_employee_is_skipped(start_bot):
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def test_request_my_staff_approval_and_a_blocked_employee_is_skipped(start_bot, backend):
     requires("handlers.enrollment", "enrollment")
-    bot = await start_bot(now="2022-02-14T10:00", admins=[STAFF])
+    bot = await start_bot(now="2022-02-14T10:00", admins=[STAFF], backend=backend)
     minji, jun, staff = bot.user(1101, "민지"), bot.user(1102, "준"), bot.user(STAFF, "담당자")
 
     await request_seat(minji, "김민지")
