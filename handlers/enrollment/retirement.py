@@ -342,12 +342,47 @@ async def on_retire_text(t: Turn, text: str) -> None:
             return
         await got_date(t, day, edit=False)
         return
-    # Any other step is answered with buttons; a new sign-up request restarts, anything else gets a hint.
+    # Other steps are answered with buttons; a typed programme, track or yes/no is understood too.
     hint = signup_request(text)
     if hint is not None:
         await start(t, hint=hint)
         return
+    if await typed_choice(t, step, data, text):
+        return
     t.reply(t.tr("Please use the buttons above, or /cancel to stop the sign-up."))
+
+
+YES = ("네", "예", "응", "좋아요", "참여", "yes", "y")
+NO = ("아니", "아뇨", "no", "n", "혼자", "저만")
+
+
+async def typed_choice(t: Turn, step: str | None, data: dict, text: str) -> bool:
+    """A typed answer to a button question (`인생이모작`, `귀농`, `네`): True when it was one."""
+    typed = re.sub(r"\s+", "", text).lower()
+    if not typed:
+        return False
+    if step == "program":
+        found = [p for p in await programs(t.session)
+                 if typed in re.sub(r"\s+", "", p.title) or typed in re.sub(r"\s+", "", p.title_en).lower()]
+        if len(found) == 1:
+            await ask_date(t, found[0], {"course_id": found[0].course_id})
+            return True
+    elif step == "track":
+        program = await _program(t, data)
+        found = [x for x in program.tracks
+                 if typed in re.sub(r"[\s·]+", "", x.name) or typed in re.sub(r"\s+", "", x.name_en or "").lower()
+                 or re.sub(r"[\s·]+", "", x.name).startswith(typed[:2])]
+        if len(found) == 1:
+            data["track"] = found[0].name
+            await ask_cohort(t, program, data, edit=False)
+            return True
+    elif step == "family":
+        answer = True if typed.startswith(YES) else False if typed.startswith(NO) else None
+        if answer is not None:
+            data["family"] = answer
+            await show_summary(t, data, edit=False)
+            return True
+    return False
 
 
 @intent(40)

@@ -243,3 +243,22 @@ async def test_a_cohort_button_preselects_the_cohort_and_its_track(bot, db):
 async def test_help_lists_the_new_commands(bot, db):
     shown = text(await bot.say("/help"))
     assert "/profile" in shown and "/forget" in shown and "/retire" in shown
+
+
+async def test_typed_answers_work_where_buttons_are_offered(bot, db):
+    await add_person(db, retirement_on=date(2030, 6, 30))
+    await bot.say("/retire")
+    asked = await bot.say("인생이모작")  # the programme, typed
+    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(asked)
+    await press(bot, "ret:keep")
+    cohorts = await bot.say("귀농")  # the track, typed
+    assert "1회:" in text(cohorts) and "2회:" not in text(cohorts)
+    hint = await bot.say("아무거나")
+    assert "버튼" in text(hint)
+
+    await bot.say("/retire")
+    await bot.say("미래설계")
+    await press(bot, "ret:keep")
+    await press(bot, "ret:c")
+    summary = await bot.say("아니요")  # family programme: no
+    assert "가족 프로그램(국내문화탐방): 참여 안 함" in text(summary)
