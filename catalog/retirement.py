@@ -99,6 +99,17 @@ async def _program(session: AsyncSession, course: Course) -> Program | None:
                    card.approval, card.eligibility, _mentions_family(course), tuple(tracks), card.cohorts)
 
 
+async def retirement_course_of(session: AsyncSession, cohort_id: int) -> str | None:
+    """The course id when the cohort belongs to a retirement programme (so its sign-up is the guided one)."""
+    from db.models import Cohort
+
+    row = (await session.execute(
+        select(Course.id).join(Cohort, Cohort.course_id == Course.id)
+        .where(Cohort.id == cohort_id, Course.topic == TOPIC, Course.active.is_(True))
+    )).first()
+    return row[0] if row else None
+
+
 def has_begun(cohort: CohortView, today: date) -> bool:
     """As the enrollment service sees it: exact dates from the first day; a quarter/month only once it is over."""
     try:

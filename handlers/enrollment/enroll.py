@@ -77,6 +77,12 @@ def terms_buttons(t: Turn, terms: svc.Terms) -> list[list[Button]]:
 async def on_choose_cohort(t: Turn, args: list[str]) -> None:
     """A cohort's button on the course card: show the terms before anything is recorded."""
     cohort_id = int_arg(args, 0)
+    try:  # retirement programmes have a guided sign-up (retirement date, track, family programme)
+        from handlers.enrollment.retirement import redirect_cohort
+    except ImportError:  # pragma: no cover
+        redirect_cohort = None
+    if redirect_cohort is not None and await redirect_cohort(t, cohort_id):
+        return
     terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
     if terms is None:
         raise StaleButton(args)

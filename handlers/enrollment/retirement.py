@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler
 from catalog.profiles import ProfileError, check_retirement_on, get_profile, parse_day
 from catalog.retirement import (
     CohortChoice, Program, SignUp, cohort_choices, first_refusal, get_program, match_hint, programs,
-    signup_request, submit,
+    retirement_course_of, signup_request, submit,
 )
 from handlers import basic
 from handlers.callbacks import StaleButton, cb, int_arg, lookup, route, str_arg
@@ -36,6 +36,18 @@ def start_button(tr: Translator, course_id: str | None = None, cohort_id: int | 
     if course_id and cohort_id:
         return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id, cohort_id))
     return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id or ""))
+
+
+async def redirect_cohort(t: Turn, cohort_id: int) -> bool:
+    """For a course card's "Apply" on a retirement programme: run the guided sign-up (retirement date, track,
+    family programme) with that cohort preselected. False when the cohort is not a retirement programme's."""
+    course_id = await retirement_course_of(t.session, cohort_id)
+    if course_id is None:
+        return False
+    if t.user.flow == FLOW:
+        t.clear_flow()
+    await start(t, course_id=course_id, cohort_id=cohort_id)
+    return True
 
 
 # -- small renderers ---------------------------------------------------------------------------------------------

@@ -262,3 +262,15 @@ async def test_typed_answers_work_where_buttons_are_offered(bot, db):
     await press(bot, "ret:c")
     summary = await bot.say("아니요")  # family programme: no
     assert "가족 프로그램(국내문화탐방): 참여 안 함" in text(summary)
+
+
+async def test_apply_on_a_retirement_course_card_opens_the_guided_sign_up(bot, db):
+    ids = await retirement_courses(db)
+    await add_person(db, retirement_on=date(2030, 6, 30))
+    await bot.say("인생이모작 준비 과정")  # a search
+    card = await press(bot, f"crs:{ids['second']}")
+    assert any(d.startswith("enr:") for d in card[-1].callback_data)
+    asked = await press(bot, "enr")  # "Apply #1" on the card
+    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(asked)
+    summary = await press(bot, "ret:keep")
+    assert "회차: 1회" in text(summary) and "분야: 귀농귀촌" in text(summary)
