@@ -117,8 +117,10 @@ class SearchIndex:
         self.bigrams: dict[str, list[int]] = {}             # syllable bigram -> whole names containing it
         self.initial_names = _Haystack([])
         self.initial_postings: list[dict[int, float]] = []
-        # fuzzy vocabulary: distinct words by key length, Hangul and Latin apart (a Latin query never needs Hangul)
-        self.fuzzy: dict[bool, tuple[list[int], list[str], list[str]]] = {True: ([], [], []), False: ([], [], [])}
+        # fuzzy vocabulary: distinct words bucketed by their first and by their last syllable (one typo leaves one of
+        # them intact), each bucket sorted by key length
+        self.fuzzy_first: dict[str, tuple[list[int], list[str], list[str]]] = {}
+        self.fuzzy_last: dict[str, tuple[list[int], list[str], list[str]]] = {}
         self._capped: dict[object, list[tuple[int, float]]] = {}
 
     # ------------------------------------------------------------------ build
@@ -177,10 +179,15 @@ class SearchIndex:
                 self.bigrams.setdefault(g, []).append(i)
         self.initial_names = _Haystack(list(whole_ini))
         self.initial_postings = list(whole_ini.values())
-        for hangul in (True, False):
-            vocab = sorted((len(k), k, t) for t, k in ((t, keys(t)) for t in word_set)
-                           if len(k) >= 3 and has_hangul(t) == hangul)
-            self.fuzzy[hangul] = ([v[0] for v in vocab], [v[1] for v in vocab], [v[2] for v in vocab])
+        vocab = sorted((len(k), k, t) for t, k in ((t, keys(t)) for t in word_set) if len(k) >= 3 and len(t) >= 2)
+        for table, pick in ((self.fuzzy_first, 0), (self.fuzzy_last, -1)):
+            for n, k, t in vocab:
+                bucket = table.get(t[pick])
+                if bucket is None:
+                    bucket = table[t[pick]] = ([], [], [])
+                bucket[0].append(n)
+                bucket[1].append(k)
+                bucket[2].append(t)
         return self
 
     @staticmethod
@@ -311,15 +318,22 @@ class SearchIndex:
             else:
                 candidates.update(ts)
         result: dict[int, float] = {}
+        pairs = [(ts.get, w) for ts, w in zip(per_token, weights)]
+        penalty = UNMATCHED_PENALTY / n
         for d in candidates:
-            got = [ts.get(d, 0.0) for ts in per_token]
-            mean = sum(g * w for g, w in zip(got, weights)) / total
-            missing = sum(1 for g in got if g < 60.0)
-            if missing:
-                strong = max((g for g, w in zip(got, weights) if w == 1.0), default=0.0)
-                if strong >= 90.0:
-                    # an extra word we know nothing about (엑셀 함수) costs a little, not the match
-                    mean = max(mean, strong - UNMATCHED_PENALTY * missing / n)
+            weighted = strong = 0.0
+            missing = 0
+            for get, w in pairs:
+                g = get(d, 0.0)
+                weighted += g * w
+                if g < 60.0:
+                    missing += 1
+                elif w == 1.0 and g > strong:
+                    strong = g
+            mean = weighted / total
+            # an extra word we know nothing about (엑셀 함수) costs a little, not the match
+            if missing and strong >= 90.0 and strong - penalty * missing > mean:
+                mean = strong - penalty * missing
             result[d] = mean
         return result
 
@@ -395,10 +409,29 @@ class SearchIndex:
                 put(d, s * w)
         return found
 
+    def _names_containing(self, v: str) -> Iterable[tuple[int, int]]:
+        """(name index, offset) of whole names containing v: candidates from v's rarest syllable bigram."""
+        rarest = None
+        for j in range(len(v) - 1):
+            ids = self.bigrams.get(v[j:j + 2])
+            if ids is None:
+                return
+            if rarest is None or len(ids) < len(rarest):
+                rarest = ids
+        strings = self.names.strings
+        seen = 0
+        for i in rarest or ():
+            at = strings[i].find(v)
+            if at >= 0:
+                yield i, at
+                seen += 1
+                if seen >= MAX_OCCURRENCES:
+                    return
+
     def _match_names(self, v: str, factor: float, put: Callable) -> None:
         """v inside a whole name across word boundaries (행복한미래설계 in 행복한 미래설계 과정)."""
         n = len(v)
-        for i, offset in self.names.find(v, MAX_OCCURRENCES):
+        for i, offset in self._names_containing(v):
             name = self.names.strings[i]
             bounds = self.name_bounds[i]
             starts_word = offset in bounds
@@ -428,18 +461,27 @@ class SearchIndex:
         n = len(k)
         if n < 4:
             return
+        if len(v) < 2:
+            return
         cutoff = _fuzzy_cutoff(n)
         c = cutoff / 100.0
-        lens, fz_keys, fz_terms = self.fuzzy[has_hangul(v)]
-        lo = bisect_left(lens, int(n * c / (2 - c)))
-        hi = bisect_right(lens, int(n * (2 - c) / c) + 1)
-        if lo >= hi:
-            return
-        for _, score, j in process.extract_iter(k, fz_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff):
-            s = score * FUZZY * factor
-            term = fz_terms[lo + j]
-            for d, w in self._items(self.terms[term], term):
-                put(d, s * w)
+        shortest, longest = int(n * c / (2 - c)), int(n * (2 - c) / c) + 1
+        seen: set[str] = set()
+        for bucket in (self.fuzzy_first.get(v[0]), self.fuzzy_last.get(v[-1])):
+            if bucket is None:
+                continue
+            lens, fz_keys, fz_terms = bucket
+            lo, hi = bisect_left(lens, shortest), bisect_right(lens, longest)
+            if lo >= hi:
+                continue
+            for _, score, j in process.extract_iter(k, fz_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff):
+                term = fz_terms[lo + j]
+                if term in seen:
+                    continue
+                seen.add(term)
+                s = score * FUZZY * factor
+                for d, w in self._items(self.terms[term], term):
+                    put(d, s * w)
 
     def _match_names_fuzzy(self, v: str, factor: float, put: Callable) -> None:
         """Typos in a longer query written without spaces: whole names sharing syllable bigrams, by jamo ratio."""
