@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,24 +38,38 @@ class DispatchStats:
 
 @dataclass
 class RateLimits:
-    """≈30 messages/s overall and 1/s per chat (Telegram's documented limits)."""
+    """≈30 messages/s overall and 1/s per chat (Telegram's documented limits).
+
+    Overall: at most `per_second` sends in any sliding window of 1 s × `margin` (the margin absorbs network jitter
+    between our clock and Telegram's), and at least half a slot between two sends. A late wake-up (a slow commit,
+    a GC pause) is caught up by the next sends instead of being lost, so the long-run rate stays close to the
+    limit without ever putting 31 messages into one second.
+    """
 
     per_second: float = 30.0
     per_chat_interval: float = 1.0
     monotonic: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    margin: float = 1.02
     _next_slot: float = 0.0
     _chat_last: dict[int, float] = field(default_factory=dict)
+    _recent: deque = field(default_factory=deque)  # times of the last sends, at most `per_second` of them
     paused_until: float = 0.0  # one shared flood-wait after a RetryAfter
 
     async def wait_turn(self, chat_id: int) -> None:
+        per_window = max(1, int(self.per_second))
+        window = per_window / self.per_second * self.margin
         now = self.monotonic()
-        ready = max(now, self._next_slot, self.paused_until, self._chat_last.get(chat_id, -1e9) + self.per_chat_interval)
+        window_ready = self._recent[0] + window if len(self._recent) >= per_window else 0.0
+        ready = max(now, self._next_slot, window_ready, self.paused_until,
+                    self._chat_last.get(chat_id, -1e9) + self.per_chat_interval)
         if ready > now:
             await self.sleep(ready - now)
-            # A sleep wakes late; space the next send from when this one really goes, or 31 can land in 1 s.
-            ready = max(ready, self.monotonic())
-        self._next_slot = ready + 1.0 / self.per_second
+            ready = max(ready, self.monotonic())  # a sleep wakes late: count the send when it really goes
+        self._next_slot = ready + 0.5 / self.per_second
+        self._recent.append(ready)
+        while len(self._recent) > per_window:
+            self._recent.popleft()
         self._chat_last[chat_id] = ready
         if len(self._chat_last) > 50_000:  # forget chats not seen for a while
             cutoff = ready - self.per_chat_interval
