@@ -196,7 +196,8 @@ async def on_wizard_button(t: Turn, args: list[str]) -> None:
     if action in ("att", "noatt"):
         data = _in_flow(t, "attach")
         if action == "noatt":
-            data.pop("course_id", None), data.pop("cohort_id", None)
+            data.pop("course_id", None)
+            data.pop("cohort_id", None)
             _ask_audience(t, data)
         else:
             t.set_flow(FLOW, "attach_find", data)
