@@ -150,3 +150,21 @@ async def test_unsubscribe_cancels_pending_reminders(db, clock, runner):
     async with session_scope(db.sessionmaker) as session:  # subscribing again brings them back
         await subscribe(session, KO, "open-2022-3", clock.now() - timedelta(days=200))
     assert (await reminder_statuses(db)) == {"planned": 9}
+
+
+async def test_two_workers_claiming_at_once_queue_each_reminder_once(db, clock):
+    import asyncio
+
+    from notifications.exams.planner import send_due
+
+    users = [(700 + i, "ko") for i in range(150)]
+    await add_users(db, clock, *users)
+    async with session_scope(db.sessionmaker) as session:
+        for uid, _ in users:
+            await subscribe(session, uid, "open-2022-1", clock.now())
+    clock.set("2022-02-19T09:00")
+    first, second = await asyncio.gather(send_due(db.sessionmaker, clock.now(), chunk=40),
+                                         send_due(db.sessionmaker, clock.now(), chunk=40))
+    assert first.sent + second.sent == 150
+    assert await outbox_count(db, "exam_reminder") == 150
+    assert (await reminder_statuses(db))["sent"] == 150
