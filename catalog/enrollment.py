@@ -11,7 +11,7 @@ turns a racing duplicate into a no-op ("duplicate", showing the existing request
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
@@ -19,26 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.courses import SEAT_HOLDING
+from catalog.eligibility import Refusal
+from catalog.eligibility import check as check_eligibility
+from catalog.profiles import get_profile
 from db.models import Cohort, Course, Enrollment, Profile
 from db.outbox import Notice, enqueue
-
-try:  # the eligibility rules are written by the profile & retirement helper
-    from catalog.eligibility import Refusal, check as check_eligibility
-except ImportError:  # pragma: no cover - only until catalog/eligibility.py exists
-    @dataclass(frozen=True)
-    class Refusal:  # type: ignore[no-redef]
-        code: str
-        params: dict = field(default_factory=dict)
-
-    def check_eligibility(rule: dict, profile, starts_on: date):  # type: ignore[no-redef]
-        return Refusal("profile_needed", {}) if profile is None else None
-
-try:
-    from catalog.profiles import get_profile
-except ImportError:  # pragma: no cover - only until catalog/profiles.py exists
-    async def get_profile(session: AsyncSession, user_id: int):  # type: ignore[no-redef]
-        return await session.get(Profile, user_id)
-
 
 ACTIVE = ("pending", "confirmed", "waitlisted")  # a request that is still alive
 NOTICE_KIND = "enrollment_status"

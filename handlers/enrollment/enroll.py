@@ -11,17 +11,10 @@ from notifications.messages import Button
 
 async def require_profile(t: Turn, resume: str) -> bool:
     """True when the person has a profile; otherwise the profile flow (consent first) starts and, when it is
-    finished, presses `resume` for them. Falls back to a pointer to /profile until that flow exists."""
-    try:
-        from handlers.enrollment.profile import require_profile as real
-    except ImportError:  # pragma: no cover - only while the profile flow is being written
-        from catalog.enrollment import get_profile
+    finished, presses `resume` for them (handlers/enrollment/profile.py)."""
+    from handlers.enrollment.profile import require_profile as ask
 
-        if await get_profile(t.session, t.user.id) is not None:
-            return True
-        t.reply(t.tr("Before your first request I need a short profile: send /profile."))
-        return False
-    return await real(t, resume)
+    return await ask(t, resume)
 
 
 def terms_text(t: Turn, terms: svc.Terms) -> str:

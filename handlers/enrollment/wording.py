@@ -22,15 +22,6 @@ REJECT_REASONS = (
 )
 
 
-def _day(value: str | date | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def course_name(tr: Translator, title: str, title_en: str | None, number: int, track: str | None = None,
                 track_en: str | None = None) -> str:
     name = tr("{title} #{number}", title=tr.pick(title, title_en), number=number)
@@ -67,52 +58,9 @@ def view_line(tr: Translator, v: EnrollmentView, today: date) -> str:
 
 
 def refusal_text(tr: Translator, code: str, params: dict | None = None) -> str:
-    """Why a request cannot be made, in one or two clear sentences: the profile helper's wording
-    (handlers/enrollment/refusals.py) when it is there, else ours."""
-    try:
-        from catalog.eligibility import Refusal
-        from handlers.enrollment.refusals import refusal_text as shared
-    except ImportError:  # pragma: no cover - only while that module is being written
-        return _own_refusal_text(tr, code, params)
+    """Why a request cannot be made, in one or two clear sentences (wording shared with the profile and
+    retirement screens: handlers/enrollment/refusals.py covers the eligibility codes and the service's own)."""
+    from catalog.eligibility import Refusal
+    from handlers.enrollment.refusals import refusal_text as shared
+
     return shared(Refusal(code, dict(params or {})), tr)
-
-
-def _own_refusal_text(tr: Translator, code: str, params: dict | None = None) -> str:
-    p = dict(params or {})
-    _ = tr
-    if code == "profile_needed":
-        return _("This course has entry conditions, so I need your profile first (/profile).")
-    if code == "rank":
-        return _("This course is for {required} only; your profile says {rank}.",
-                 required=", ".join(p.get("required") or []), rank=p.get("rank") or "–")
-    if code == "position":
-        return _("This course is for {required} only; your profile says {position}.",
-                 required=", ".join(p.get("required") or []), position=p.get("position") or _("no position"))
-    if code == "new_hire":
-        if p.get("missing"):
-            return _("This course is for new hires. Please add your hire date to your profile (/profile).")
-        since = _day(p.get("since"))
-        return _("This course is for people hired within {months} months before it starts (on or after {since}).",
-                 months=p.get("months", "?"), since=tr.date(since) if since else "?")
-    if code == "retirement":
-        if p.get("missing"):
-            return _("This programme is for people retiring soon. Please add your expected retirement date "
-                     "to your profile (/profile).")
-        if p.get("retired"):
-            return _("Your expected retirement date is before this cohort starts.")
-        eligible_from = _day(p.get("eligible_from"))
-        text = _("This programme is for people retiring within {years} years of its start.", years=p.get("years", "?"))
-        if eligible_from:
-            text += " " + _("You can apply for cohorts starting from {day}.", day=tr.date(eligible_from))
-        return text
-    if code == "closed":
-        return _("This cohort is not taking requests.")
-    if code == "started":
-        return _("This cohort has already started, so it no longer takes requests.")
-    if code == "same_course":
-        return _("You already have a request for another cohort of this course:")
-    if code == "overlap":
-        return _("Its dates overlap with a course you already asked for:")
-    if code == "not_found":
-        return _("This cohort no longer exists. Please search again.")
-    return _("This request is not possible.")
