@@ -119,6 +119,7 @@ def yaml_docs() -> list[CourseDoc]:
             aliases=tuple(dict.fromkeys([*(c.get("aliases") or []), *extra_aliases().get(c["id"], ())])),
             months=frozenset(months), topic=c.get("topic", ""),
             seats_open=any(co.get("status", "open") == "open" for co in c.get("cohorts") or []),
+            audience=c.get("audience", ""),
         ))
     return docs
 

@@ -28,16 +28,18 @@ from catalog.search.filters import Filters
 from catalog.search.hangul import initials, is_initials, keys
 from catalog.search.keyboard import qwerty_to_hangul
 from catalog.search.normalize import compact, has_hangul, is_latin, normalize, script_parts
-from catalog.search.particles import content_terms, content_words, is_generic, strip_particle
+from catalog.search.particles import content_terms, content_words, is_generic, looks_like_predicate, strip_particle
 from catalog.search.synonyms import expansions
 
 THRESHOLD = 74.0        # below this a course is not an answer
 RELATIVE = 22.0         # and nothing further than this below the best answer
-FIELD = {"title": 1.0, "alias": 0.98, "title_en": 0.98, "keyword": 0.95, "category": 0.88}
+# field weights; an audience word alone stays below THRESHOLD (it supports a match, never makes one)
+FIELD = {"title": 1.0, "alias": 0.98, "title_en": 0.98, "keyword": 0.95, "category": 0.88, "audience": 0.72}
 SYNONYM = 0.96          # an answer reached through a synonym
 QWERTY = 0.97           # an answer reached by reading Latin letters as 두벌식 keys
 FUZZY = 0.96            # a typo costs at least this much
-UNMATCHED_PENALTY = 15.0
+UNMATCHED_PENALTY = 15.0  # what an unknown extra word costs when another word names the course
+LENIENT_STRONG = 95.2     # ...and "names the course" means a title or alias word (a keyword scores at most 95)
 MAX_OCCURRENCES = 1500  # substring hits looked at per query word (enough to rank; bounded at 100k titles)
 TOP_PER_WORD = 300      # best courses per query word considered when combining words
 BIGRAM_CANDIDATES = 40  # whole names compared by fuzzy ratio, chosen by shared syllable bigrams
@@ -57,6 +59,7 @@ class CourseDoc:
     months: frozenset[int] = field(default_factory=frozenset)
     topic: str = ""
     seats_open: bool = True
+    audience: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class SearchIndex:
                 names.append((doc.title_en, FIELD["title_en"]))
             names += [(k, FIELD["keyword"]) for k in doc.keywords if k]
             names += [(c, FIELD["category"]) for c in doc.category.split("/") if c and c not in ROOTS]
+            if doc.audience:
+                names.append((doc.audience, FIELD["audience"]))
             doc_keys: dict[str, float] = {}
             for text, weight in names:
                 analysed = cache.get(text)
@@ -274,8 +279,14 @@ class SearchIndex:
         pairs = content_terms(text.split())
         if not pairs:
             return {}
-        tokens = [core for core, _ in pairs]
         per_token = [self._token_scores(core, raw) for core, raw in pairs]
+        # a conjugated word the catalog knows (next to) nothing about (가서, 살고) says how, not what: leave it out
+        kept = [(core, ts) for (core, _), ts in zip(pairs, per_token)
+                if len(pairs) == 1 or not looks_like_predicate(core) or max(ts.values(), default=0.0) >= 85.0]
+        if not kept:
+            return {}
+        tokens = [core for core, _ in kept]
+        per_token = [ts for _, ts in kept]
         if len(tokens) == 1:
             result = per_token[0] if not is_generic(tokens[0]) else {d: s * 0.8 for d, s in per_token[0].items()}
         else:
@@ -319,21 +330,21 @@ class SearchIndex:
                 candidates.update(ts)
         result: dict[int, float] = {}
         pairs = [(ts.get, w) for ts, w in zip(per_token, weights)]
-        penalty = UNMATCHED_PENALTY / n
         for d in candidates:
             weighted = strong = 0.0
-            missing = 0
             for get, w in pairs:
                 g = get(d, 0.0)
                 weighted += g * w
-                if g < 60.0:
-                    missing += 1
-                elif w == 1.0 and g > strong:
+                if w == 1.0 and g > strong:
                     strong = g
             mean = weighted / total
-            # an extra word we know nothing about (엑셀 함수) costs a little, not the match
-            if missing and strong >= 90.0 and strong - penalty * missing > mean:
-                mean = strong - penalty * missing
+            if strong >= LENIENT_STRONG:
+                # one word names the course (a title or alias word): another word we know little or nothing
+                # about (태국어 회화, 보고서 작셩) costs a little, and a weak match costs less than none
+                floor = strong - UNMATCHED_PENALTY
+                lenient = sum(w * max(get(d, 0.0), floor + 0.1 * get(d, 0.0)) for get, w in pairs) / total
+                if lenient > mean:
+                    mean = lenient
             result[d] = mean
         return result
 
@@ -350,7 +361,7 @@ class SearchIndex:
             variants.append((stripped, 1.0, True))
         for other in (raw, strip_particle(raw)):
             if other and all(other != v for v, _, _ in variants):
-                variants.append((other, 1.0, False))
+                variants.append((other, 1.0, True))  # 심하과정: the typo may sit in a word we would strip
         for v, _, _ in list(variants):
             variants += [(compact(e), SYNONYM, False) for e in expansions(v)]
         for v, factor, typos in variants:

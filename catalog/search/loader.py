@@ -38,7 +38,7 @@ def make_doc(c, months: frozenset[int], seats_open: bool) -> CourseDoc:
         id=c.id, title=c.title, title_en=c.title_en, category=c.category, delivery=c.delivery,
         keywords=tuple([*(c.keywords or []), *(c.keywords_en or []), c.topic]),
         aliases=tuple(dict.fromkeys([*(c.aliases or []), *extra])), months=months,
-        topic=c.topic or "", seats_open=seats_open,
+        topic=c.topic or "", seats_open=seats_open, audience=c.audience or "",
     )
 
 

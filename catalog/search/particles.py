@@ -101,3 +101,12 @@ def content_words(words: list[str]) -> list[str]:
 
 def is_generic(word: str) -> bool:
     return word in GENERIC
+
+
+# endings of conjugated verbs and adjectives (가서, 살고, 싶어, 좋겠다): such a word says how, not what
+PREDICATE_ENDINGS = tuple("고 서 어 아 요 면 며 죠 네 래 까 봐 줘 해 워 져 야 냐".split())
+
+
+def looks_like_predicate(word: str) -> bool:
+    """A Korean word shaped like a conjugated verb; used only for words the catalog knows nothing about."""
+    return len(word) >= 2 and word.endswith(PREDICATE_ENDINGS) and not word.isascii()
