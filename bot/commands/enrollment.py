@@ -46,10 +46,10 @@ def _fmt_moment(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def roster_table(rows, tr) -> list[list]:
+def roster_table(rows, tr, today=None) -> list[list]:
     table: list[list] = [[tr(c) for c in COLUMNS]]
     for r in rows:
-        status = r.status
+        status = "completed" if r.status == "confirmed" and today is not None and r.end_on < today else r.status
         table.append([
             r.full_name, r.department, r.rank, r.employee_no, r.cohort_number, r.track or "", r.start_on, r.end_on,
             tr.period(r.start_on, r.end_on, r.precision), tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status,
@@ -118,7 +118,7 @@ async def cmd_export_enrollments(args) -> int:
     if rows is None:
         print(f"hrdbot export: unknown course {args.course!r} (see `hrdbot search` for course ids)", file=sys.stderr)
         return 2
-    table = roster_table(rows, tr)
+    table = roster_table(rows, tr, settings.clock().now().date())
     content = write_xlsx(table, course.id if course else args.course) if args.xlsx else write_csv(table)
     try:
         target.write_bytes(content)

@@ -15,6 +15,7 @@ from tests.handlers.enrollment.factory import NOW, add_course, add_people
 async def _run(argv, monkeypatch, db):
     monkeypatch.setenv("HRDBOT_DATABASE_URL", db.url)
     monkeypatch.setenv("HRDBOT_LOCALE", "ko")
+    monkeypatch.setenv("HRDBOT_NOW", "2022-01-03T09:00")
     args = build_parser().parse_args(argv)
     return await args.func(args)
 
