@@ -169,3 +169,26 @@ async def test_staff_reject_frees_the_seat_and_notifies_both(db):
         events = [(m.user_id, m.params["event"]) for m in (await s.execute(
             select(OutboxMessage).order_by(OutboxMessage.id))).scalars()]
     assert events == [(7001, "rejected"), (7002, "promoted"), (7002, "approved")]
+
+
+async def test_a_duplicate_that_slips_past_the_checks_is_stopped_by_the_constraint_in_a_savepoint(db, monkeypatch):
+    """The unique (user, cohort) constraint is the last line: if a racing duplicate got past every check, the
+    insert fails inside a savepoint, the transaction goes on, and the person is shown the request that stands."""
+    (cohort_id,) = await add_course(db, capacity=5)
+    await add_people(db, [7001, 7002])
+    first = await _request(db, 7001, cohort_id)
+    real_existing = svc._existing
+    calls = {"n": 0}
+
+    async def blind_existing(session, user_id, cid):  # the race: the checks do not see the winner's row
+        calls["n"] += 1
+        return None if calls["n"] <= 2 else await real_existing(session, user_id, cid)
+
+    monkeypatch.setattr(svc, "_existing", blind_existing)
+    async with session_scope(db.sessionmaker) as s:
+        dup = await svc.request_seat(s, user_id=7001, cohort_id=cohort_id, now=NOW)
+        other = await svc.request_seat(s, user_id=7002, cohort_id=cohort_id, now=NOW)  # same transaction goes on
+    assert dup.status == "duplicate" and dup.existing.id == first.enrollment_id
+    assert other.status == "confirmed"
+    rows = await _rows(db, cohort_id)
+    assert sorted((r.user_id, r.status) for r in rows) == [(7001, "confirmed"), (7002, "confirmed")]
