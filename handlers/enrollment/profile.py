@@ -126,7 +126,7 @@ def ask(t: Turn, step: str, data: dict, *, edit: bool = False, error: str | None
     if editing:
         rows.append([Button(tr("Back to my profile"), cb("prf", "show"))])
     elif step == QUESTIONS[0]:
-        text += "\n\n" + tr("(/cancel stops; nothing is stored until the last question.)")
+        text += "\n\n" + tr("(/cancel stops and discards your answers; the profile is saved only after the last question.)")
     (t.edit if edit else t.reply)(text, rows)
 
 

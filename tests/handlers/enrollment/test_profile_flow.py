@@ -122,6 +122,9 @@ async def test_cancel_midway_keeps_nothing(bot, db):
     await bot.say("김서울")
     await bot.say("/cancel")
     assert await profile_row(db) is None
+    async with db.sessionmaker() as s:
+        user = await s.get(User, ME)
+    assert user.flow is None and user.flow_data is None  # the answers so far are discarded too
 
 
 async def test_edit_one_field_from_profile(bot, db):
