@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz.support import ME, OTHER, STAFF, examples
-from tests.fuzz.test_fuzz_updates import (check_command, check_forged, check_staff_forged, check_text, check_walk,
-                                          commands, steps, texts)
+from tests.fuzz.test_fuzz_updates import (check_command, check_flow, check_forged, check_staff_forged, check_text,
+                                          check_walk, commands, flows, steps, texts)
 
 pytestmark = pytest.mark.postgres
 
@@ -40,3 +40,9 @@ def test_staff_forged_buttons_pg(fuzzbot_pg, data):
 @examples(15)
 def test_random_button_walks_pg(fuzzbot_pg, actor, script):
     check_walk(fuzzbot_pg, actor, script)
+
+
+@given(**flows)
+@examples(25)
+def test_conversations_pg(fuzzbot_pg, flow, answers):
+    check_flow(fuzzbot_pg, flow, answers)

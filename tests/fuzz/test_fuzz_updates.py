@@ -186,3 +186,65 @@ def check_walk(fb, actor: int, script) -> None:
 @examples(70)
 def test_random_button_walks(fuzzbot, actor, script):
     check_walk(fuzzbot, actor, script)
+
+
+# Free text inside each conversation that reads typed answers, reached the way a user reaches it (commands and the
+# buttons of the last reply, found by callback-data prefix), then anything typed: names, departments, dates
+# (2032년 6월, 2032.6.30…), interview slots (8/24 14:00 place), broadcast texts, course lookups and schedule times.
+NEWBIE = 3001  # no profile yet
+FLOW_ENTRIES = {
+    "profile": (NEWBIE, ["/profile", "prf:yes"]),
+    "retirement date": (ME, ["/retire", "ret:p:"]),
+    "interview slot": (ME, ["/exams", "exr:open-2022-2", "exi:"]),
+    "broadcast text": (STAFF, ["/broadcast"]),
+    "broadcast course lookup": (STAFF, ["/broadcast", "공지", "bcw:noatt", "bcw:aud:course"]),
+    "broadcast schedule": (STAFF, ["/broadcast", "공지", "bcw:noatt", "bcw:aud:all", "bcw:later"]),
+}
+flow_texts = st.one_of(
+    texts,
+    st.sampled_from(["2032년 6월", "2032.6.30", "32.6.30", "2032-02-30", "1999.1.1", "2099.12.31", "8/24 14:00 별관",
+                     "8/24 25:00", "13/45 14:00", "내일 9시", "3/2 14:00", "2시간 후", "0시간 후", "99999시간 후",
+                     "2022-03-02 09:00", "홍길동", "인재개발원 교육기획과", "6급", "9급", "과장", "E-1234", "x" * 65]),
+)
+
+
+def enter(fb, steps: list[str]) -> None:
+    fb.say("/cancel")
+    for step in steps:
+        if step.startswith("/") or ":" not in step:
+            fb.say(step)
+            continue
+        match = [(m, d) for _c, m, d in fb.console.buttons if d == step or d.startswith(step)]
+        fb.press(match[0][1] if match else step, match[0][0] if match else None)
+
+
+def check_flow(fb, flow: str, answers: list[str]) -> None:
+    actor, steps = FLOW_ENTRIES[flow]
+    fb.act_as(actor)
+    enter(fb, steps)
+    assert_clean(fb, steps)
+    for text in answers:
+        fb.say(text)
+        assert_clean(fb, (flow, text))
+    fb.run(_forget_profile(fb, NEWBIE))
+    record(f"flow-answers ({fb.dialect})", 1, answers=len(answers))
+
+
+flows = dict(flow=st.sampled_from(sorted(FLOW_ENTRIES)), answers=st.lists(flow_texts, min_size=1, max_size=4))
+
+
+@given(**flows)
+@examples(150)
+def test_conversations_take_any_typed_answer(fuzzbot, flow, answers):
+    check_flow(fuzzbot, flow, answers)
+
+
+async def _forget_profile(fb, user_id: int) -> None:
+    """Back to "no profile" so that the next example meets the consent screen again."""
+    from sqlalchemy import delete
+
+    from db.models import Profile
+    from db.session import session_scope
+
+    async with session_scope(fb.sessionmaker) as session:
+        await session.execute(delete(Profile).where(Profile.user_id == user_id))
