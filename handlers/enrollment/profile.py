@@ -367,10 +367,28 @@ def forget_question(tr: Translator) -> str:
     ])
 
 
+FORGET_FLOW = "forget"  # the confirmation step: only a "yes" pressed while it is open deletes anything
+
+
+def ask_forget(t: Turn, *, edit: bool) -> None:
+    t.set_flow(FORGET_FLOW, "confirm")
+    buttons = [[Button(t.tr("Yes, delete it"), cb("fgt", "yes")), Button(t.tr("No, keep it"), cb("fgt", "no"))]]
+    (t.edit if edit else t.reply)(forget_question(t.tr), buttons)
+
+
 @on_turn
 async def on_forget_command(t: Turn) -> None:
-    t.reply(forget_question(t.tr), [[Button(t.tr("Yes, delete it"), cb("fgt", "yes")),
-                                     Button(t.tr("No, keep it"), cb("fgt", "no"))]])
+    ask_forget(t, edit=False)
+
+
+@text_step(FORGET_FLOW)
+async def on_forget_text(t: Turn, text: str) -> None:
+    """Typing something else instead of answering: nothing is deleted, and the text is searched as usual."""
+    from handlers.search import run_search
+
+    t.clear_flow()
+    t.reply(t.tr("Nothing was deleted."))
+    await run_search(t, text)
 
 
 @route("fgt")
@@ -378,12 +396,15 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
     what = str_arg(args, 0)
     _ = t.tr
     if what == "ask":
-        t.edit(forget_question(t.tr), [[Button(_("Yes, delete it"), cb("fgt", "yes")),
-                                        Button(_("No, keep it"), cb("fgt", "no"))]])
+        ask_forget(t, edit=True)
     elif what == "no":
+        if t.user.flow == FORGET_FLOW:
+            t.clear_flow()
         t.edit(_("Nothing was deleted."))
     elif what == "yes":
-        report = await forget(t.session, t.user.id, t.now)
+        if t.user.flow != FORGET_FLOW:  # an old or forged "yes": ask again rather than delete
+            raise StaleButton(args)
+        report = await forget(t.session, t.user.id, t.now)  # also ends the confirmation flow
         lines = [_("Your personal data is deleted.") if report.profile_deleted
                  else _("There was no profile to delete; your other personal details are removed.")]
         if report.enrollments_kept:

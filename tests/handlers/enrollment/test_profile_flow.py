@@ -205,3 +205,16 @@ async def test_a_refused_rank_is_explained_after_the_profile(bot, db):
     done = await fill_profile(bot, rank="prf:rank:2", retirement=None, start=False)  # 7급
     assert "6급" in text(done) and "7급" in text(done)
     assert not any(d == f"enc:{cohort_id}" for s in done for d in s.callback_data)
+
+
+async def test_an_old_or_forged_delete_button_deletes_nothing(bot, db):
+    await fill_profile(bot)
+    sent = await bot.feed(bot.callback_update(ME, 1, "fgt:yes"))  # no /forget question is open
+    assert any(s.method == "answerCallbackQuery" and s.alert for s in sent)
+    assert await profile_row(db) is not None
+    await bot.say("/forget")
+    searched = await bot.say("엑셀")  # typing something else instead of answering
+    assert "삭제하지 않았습니다" in text(searched) and "검색 결과" in text(searched)
+    stale = await bot.feed(bot.callback_update(ME, 1, "fgt:yes"))
+    assert any(s.method == "answerCallbackQuery" and s.alert for s in stale)
+    assert await profile_row(db) is not None
