@@ -103,6 +103,7 @@ class Terms:
     position: int | None  # the waitlist position the person would get
     refusal: Refusal | None = None
     existing: EnrollmentView | None = None
+    capacity_estimated: bool = False  # the report gives the cohort size only roughly
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today:
         would, position = "waitlisted", waiting + 1
     return Terms(cohort.id, course.id, course.title, course.title_en, cohort.number, cohort.start_on, cohort.end_on,
                  cohort.precision, course.delivery, course.approval, cohort.track, cohort.track_en, cohort.capacity,
-                 left, dict(course.eligibility or {}), would, position, refusal, existing)
+                 left, dict(course.eligibility or {}), would, position, refusal, existing, cohort.capacity_estimated)
 
 
 async def _counts(session: AsyncSession, cohort_id: int) -> tuple[int, int, int]:

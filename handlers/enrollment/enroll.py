@@ -28,6 +28,9 @@ def terms_text(t: Turn, terms: svc.Terms) -> str:
     ]
     if terms.capacity is None:
         lines.append(_("Seats: open enrolment"))
+    elif terms.capacity_estimated:
+        lines.append(_("Seats: {left} of about {capacity} left (estimate)", left=terms.seats_left,
+                       capacity=terms.capacity))
     else:
         lines.append(_("Seats: {left} of {capacity} left", left=terms.seats_left, capacity=terms.capacity))
     note = tr.pick(terms.eligibility.get("note"), terms.eligibility.get("note_en"))

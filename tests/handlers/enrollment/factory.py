@@ -17,7 +17,7 @@ async def add_course(db, *, course_id: str = "enr-test", title: str = "엑셀 �
                      title_en: str = "Excel practice test course", approval: str = "auto",
                      capacity: int | None = 50, eligibility: dict | None = None, delivery: str = "face_to_face",
                      cohorts: list[tuple[str, str]] | None = None, precision: str = "day",
-                     keywords: list[str] | None = None) -> list[int]:
+                     keywords: list[str] | None = None, capacity_estimated: bool = False) -> list[int]:
     """A course with cohorts (default: one, 7–11 March 2022); returns the cohort ids in order."""
     cohorts = cohorts or [("2022-03-07", "2022-03-11")]
     async with session_scope(db.sessionmaker) as s:
@@ -30,7 +30,7 @@ async def add_course(db, *, course_id: str = "enr-test", title: str = "엑셀 �
         for i, (start, end) in enumerate(cohorts, 1):
             s.add(Cohort(course_id=course_id, number=i, start_on=date.fromisoformat(start),
                          end_on=date.fromisoformat(end), precision=precision, capacity=capacity,
-                         capacity_estimated=False, status="open", created_at=NOW))
+                         capacity_estimated=capacity_estimated, status="open", created_at=NOW))
         await s.flush()
         return list((await s.execute(
             select(Cohort.id).where(Cohort.course_id == course_id).order_by(Cohort.number))).scalars())

@@ -205,3 +205,12 @@ async def test_duplicate_and_overlapping_requests_show_the_existing_one(bot, db)
     assert "기간이 겹칩니다" in texts(clash) or "overlap" in texts(clash).lower()
     assert "엑셀 실무 테스트과정 1회" in texts(clash)
     assert not any(d.startswith("enc:") for s in clash for d in s.callback_data)
+
+
+async def test_terms_say_when_the_cohort_size_is_only_an_estimate(bot, db):
+    (cohort_id,) = await _setup(bot, db, capacity=16, capacity_estimated=True, precision="quarter",
+                                cohorts=[("2022-04-01", "2022-06-30")])
+    await add_people(db, [ME])
+    terms = texts(await press_forged(bot, f"enr:{cohort_id}"))
+    assert "잔여석: 약 16석 중 16석 (추정)" in terms
+    assert "교육 기간: 2022년 2분기 (세부 일정 미정)" in terms
