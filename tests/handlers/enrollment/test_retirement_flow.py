@@ -274,3 +274,23 @@ async def test_apply_on_a_retirement_course_card_opens_the_guided_sign_up(bot, d
     assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(asked)
     summary = await press(bot, "ret:keep")
     assert "회차: 1회" in text(summary) and "분야: 귀농귀촌" in text(summary)
+
+
+async def test_a_full_cohort_is_offered_as_waitlist_and_the_request_waits(bot, db):
+    from sqlalchemy import update
+
+    ids = await retirement_courses(db)
+    await add_person(db, retirement_on=date(2030, 6, 30))
+    async with session_scope(db.sessionmaker) as s:
+        await s.execute(update(Cohort).where(Cohort.course_id == ids["future"], Cohort.number == 6).values(capacity=0))
+        cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == ids["future"], Cohort.number == 6))).scalar_one()
+    await bot.say("행복한 미래설계 신청")
+    cohorts = await press(bot, "ret:keep")
+    assert "6회: 2022년 4분기 (세부 일정 미정) · 마감 — 대기 신청" in text(cohorts)
+    await press(bot, f"ret:c:{cohort_id}")
+    summary = await press(bot, "ret:f:0")
+    assert "대기자로 신청됩니다" in text(summary) and "가족 프로그램(국내문화탐방): 참여 안 함" in text(summary)
+    done = await press(bot, "ret:ok")
+    assert "대기 1번" in text(done)
+    [(enrollment, _cohort)] = await enrollments(db)
+    assert enrollment.status == "waitlisted" and enrollment.details["family_programme"] is False
