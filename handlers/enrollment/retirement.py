@@ -200,7 +200,7 @@ async def got_date(t: Turn, day: date, *, edit: bool) -> None:
 async def ask_track(t: Turn, program: Program, data: dict, choices: list[CohortChoice], *, edit: bool) -> None:
     _ = t.tr
     t.set_flow(FLOW, "track", data)
-    lines = [_("{programme} has two tracks. Which one interests you?", programme=program_name(program, t.tr)), ""]
+    lines = [_("{programme} runs its cohorts by track. Which track interests you?", programme=program_name(program, t.tr)), ""]
     rows = []
     for i, track in enumerate(program.tracks):
         mine = [ch for ch in choices if ch.cohort.track == track.name and ch.ok]
