@@ -11,8 +11,9 @@
    30 messages/s (tests/support/botapi_standin.py, 429 + retry_after beyond it). Checked: every outbox row marked
    sent was delivered once, nothing delivered twice, nothing delivered that is not marked sent.
 
-Peak memory is the process's max RSS (everything: PTB, SQLAlchemy, the stand-in thread). PostgreSQL uses a
-throw-away database (created and dropped). Prints a table, then one JSON object as the last line.
+The dispatcher runs in its own process (`--worker`, as the bot would), the stand-in in this one, so the two do not
+share a GIL. Peak memory is the larger max RSS of the two processes (planning and enqueueing happen in this one).
+PostgreSQL uses a throw-away database (created and dropped). Prints a table, then one JSON object as the last line.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ ROUND = "bench-day"
 EXAM_DAY = date(2022, 2, 26)
 START = "2022-01-03T09:00"
 USER_BASE = 10_000_000
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def rss_mb() -> float:
@@ -91,7 +93,8 @@ async def _baseline(sessionmaker, n: int, now) -> float:
     return seconds
 
 
-async def _dispatch(sessionmaker, clock, sample: int, pace: float) -> dict:
+async def _worker(url: str, base_url: str, token: str, sample: int, now: str, pace: float | None) -> dict:
+    """The bot's side, in its own process (as in production: not sharing a GIL with "Telegram")."""
     from telegram import Bot
     from telegram.request import HTTPXRequest
 
@@ -99,16 +102,13 @@ async def _dispatch(sessionmaker, clock, sample: int, pace: float) -> dict:
     from bot.app import render_for_language
     from bot.sender import TelegramSender
     from notifications.dispatcher import Dispatcher, RateLimits
-    from tests.support.botapi_standin import BotApiStandIn
 
-    standin = BotApiStandIn(rate=30, per_chat_interval=1.0).start()
-    bot = Bot(standin.token, base_url=standin.base_url,
-              request=HTTPXRequest(connection_pool_size=8, read_timeout=5, connect_timeout=5))
+    engine = make_engine(url)
+    bot = Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=8, read_timeout=5, connect_timeout=5))
     await bot.initialize()
-    # The real dispatcher, paced a hair under the stand-in's 30/s: at exactly 30/s, arrival jitter makes the
-    # 31st message of some 1-s window a 429, and every 429 pauses all sending for retry_after (≥ 1 s).
-    dispatcher = Dispatcher(sessionmaker, clock, TelegramSender(bot), render_for_language,
-                            limits=RateLimits(per_second=pace))
+    # The real dispatcher with its own limiter (sliding 1-s window with a jitter margin); --pace overrides it.
+    dispatcher = Dispatcher(make_sessionmaker(engine), FakeClock(now), TelegramSender(bot), render_for_language,
+                            limits=RateLimits(per_second=pace) if pace else RateLimits())
     t0 = time.perf_counter()
     try:
         while dispatcher.stats.sent < sample:
@@ -117,23 +117,47 @@ async def _dispatch(sessionmaker, clock, sample: int, pace: float) -> dict:
     finally:
         elapsed = time.perf_counter() - t0
         await bot.shutdown()
+        await engine.dispose()
+    return {"sent": dispatcher.stats.sent, "retried": dispatcher.stats.retried, "seconds": elapsed,
+            "worker_rss_mb": round(rss_mb(), 1)}
+
+
+async def _dispatch(url: str, clock, sample: int, pace: float | None) -> dict:
+    from tests.support.botapi_standin import BotApiStandIn
+
+    standin = BotApiStandIn(rate=30, per_chat_interval=1.0).start()
+    cmd = [sys.executable, "-m", "bench.reminders", "--worker", url, standin.base_url, standin.token, str(sample),
+           clock.now().isoformat()] + ([f"--pace={pace}"] if pace else [])
+    try:
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.PIPE, cwd=str(ROOT))
+        out, err = await proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"dispatch worker failed:\n{err.decode()[-2000:]}")
+        worker = json.loads(out.decode().strip().splitlines()[-1])
+    finally:
         standin.stop()
-    async with session_scope(sessionmaker) as s:
-        marked = list((await s.execute(select(OutboxMessage.chat_id).where(OutboxMessage.status == "sent"))).scalars())
-        claimed = (await s.execute(select(func.count()).select_from(OutboxMessage)
-                                   .where(OutboxMessage.status == "claimed"))).scalar_one()
+    engine = make_engine(url)
+    try:
+        async with session_scope(make_sessionmaker(engine)) as s:
+            marked = list((await s.execute(select(OutboxMessage.chat_id)
+                                           .where(OutboxMessage.status == "sent"))).scalars())
+            claimed = (await s.execute(select(func.count()).select_from(OutboxMessage)
+                                       .where(OutboxMessage.status == "claimed"))).scalar_one()
+    finally:
+        await engine.dispose()
     delivered = [chat for chat, _ in standin.delivered]
     marked_set, delivered_set = set(marked), set(delivered)
     return {
-        "sent": dispatcher.stats.sent, "seconds": elapsed,
+        "sent": worker["sent"], "seconds": worker["seconds"], "worker_rss_mb": worker["worker_rss_mb"],
         "rate": standin.rate_achieved(), "max_in_1s": standin.max_in_window(),
-        "rate_limited_429": standin.stats.rate_limited, "retried": dispatcher.stats.retried,
+        "rate_limited_429": standin.stats.rate_limited, "retried": worker["retried"],
         "lost": len(marked_set - delivered_set) + claimed, "duplicated": len(delivered) - len(delivered_set),
         "unrecorded": len(delivered_set - marked_set),
     }
 
 
-async def run(kind: str, n: int, sample: int, pace: float = 29.0) -> dict:
+async def run(kind: str, n: int, sample: int, pace: float | None = None) -> dict:
     from notifications.exams.planner import plan, send_due
 
     logging.getLogger("notifications").setLevel(logging.ERROR)
@@ -163,7 +187,7 @@ async def run(kind: str, n: int, sample: int, pace: float = 29.0) -> dict:
                 rows = (await s.execute(select(func.count()).select_from(Reminder))).scalar_one()
             rss_enqueue = rss_mb()
 
-            dispatch = await _dispatch(sessionmaker, clock, sample, pace)
+            dispatch = await _dispatch(url, clock, sample, pace)
         finally:
             await engine.dispose()
             await asyncio.to_thread(drop)
@@ -177,7 +201,8 @@ async def run(kind: str, n: int, sample: int, pace: float = 29.0) -> dict:
         "dispatch_rate_per_s": round(dispatch["rate"], 2), "max_accepted_in_1s": dispatch["max_in_1s"],
         "rate_limited_429": dispatch["rate_limited_429"], "lost": dispatch["lost"],
         "duplicated": dispatch["duplicated"], "unrecorded": dispatch["unrecorded"],
-        "rss_peak_mb": round(rss_mb(), 1),
+        "rss_peak_mb": round(max(rss_mb(), dispatch["worker_rss_mb"]), 1),
+        "dispatch_worker_rss_mb": dispatch["worker_rss_mb"],
     }
 
 
@@ -187,12 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     ap.add_argument("--subscribers", type=int)
     ap.add_argument("--sample", type=int, help="messages to dispatch through the stand-in")
-    ap.add_argument("--pace", type=float, default=29.0, help="the dispatcher's messages/s (the stand-in allows 30)")
+    ap.add_argument("--pace", type=float, help="override the dispatcher's messages/s (default: its own, 30)")
+    ap.add_argument("--worker", nargs=5, metavar=("URL", "BASE_URL", "TOKEN", "SAMPLE", "NOW"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.worker:
+        url, base_url, token, sample, now = args.worker
+        print(json.dumps(asyncio.run(_worker(url, base_url, token, int(sample), now, args.pace))))
+        return 0
     n = args.subscribers or (10_000 if args.quick else 100_000)
     sample = args.sample or (300 if args.quick else 1_800)
     figures = asyncio.run(run(args.db, n, sample, args.pace))
-    figures["dispatcher_pace_per_s"] = args.pace
+    figures["dispatcher_pace_per_s"] = args.pace or 30.0
     figures["quick"] = args.quick
     figures["targets"] = {"rss_peak_mb_max": 200, "dispatch_rate_min": 28, "lost": 0, "duplicated": 0}
     figures["ok"] = (figures["rss_peak_mb"] <= 200 and figures["dispatch_rate_per_s"] >= 28

@@ -204,16 +204,17 @@ async def send_due(sessionmaker: async_sessionmaker[AsyncSession], now: datetime
     report = SendReport()
     async with session_scope(sessionmaker) as session:
         await _expire_missed(session, now, report)
+    after = 0  # keyset: walk due reminders in id order (no re-sorting of the whole backlog per chunk)
     while True:
         async with session_scope(sessionmaker) as session:
-            n = await _send_chunk(session, now, chunk)
+            n, after = await _send_chunk(session, now, chunk, after)
         report.sent += n
-        if n < chunk:
+        if n == 0:
             break
     return report
 
 
-async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
+async def _send_chunk(session: AsyncSession, now: datetime, chunk: int, after: int) -> tuple[int, int]:
     q = (select(Reminder.id, Reminder.user_id, Reminder.event_id, Reminder.offset_key, Reminder.event_starts_at,
                 ExamEvent.kind, ExamEvent.start_on, ExamEvent.end_on, ExamEvent.round_id,
                 ExamRound.title, ExamRound.title_en, InterviewSlot.starts_at, InterviewSlot.place)
@@ -222,13 +223,13 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
          .join(InterviewSlot, and_(InterviewSlot.round_id == ExamEvent.round_id,
                                    InterviewSlot.user_id == Reminder.user_id, ExamEvent.kind == "interview"),
                isouter=True)
-         .where(Reminder.status == "planned", Reminder.due_at <= now)
-         .order_by(Reminder.due_at, Reminder.id).limit(chunk))
+         .where(Reminder.status == "planned", Reminder.due_at <= now, Reminder.id > after)
+         .order_by(Reminder.id).limit(chunk))
     if session.bind.dialect.name == "postgresql":
         q = q.with_for_update(of=Reminder, skip_locked=True)
     rows = (await session.execute(q)).all()
     if not rows:
-        return 0
+        return 0, after
     today = now.astimezone(SEOUL).date()
     notices = []
     for rid, uid, eid, key, starts_at, kind, start_on, end_on, round_id, title, title_en, slot_at, place in rows:
@@ -243,7 +244,7 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
     await enqueue_many(session, notices, now=now)
     await session.execute(update(Reminder).where(Reminder.id.in_([r[0] for r in rows]))
                           .values(status="sent", processed_at=now).execution_options(synchronize_session=False))
-    return len(rows)
+    return len(rows), rows[-1][0]
 
 
 # -- staff changed the calendar ------------------------------------------------------------------------------------
