@@ -18,7 +18,7 @@ from notifications.exams import calendar as cal
 from notifications.exams.config import EVENT_LABELS, ROUND_KIND_LABELS, WRITTEN_ARRIVE_BY, offsets_for
 from notifications.exams.ics import build_ics, exact_event_count
 from notifications.exams.slots import SlotError, parse_slot
-from notifications.exams.subscriptions import clear_slot, subscribe, unsubscribe
+from notifications.exams.subscriptions import clear_slot, set_slot, subscribe, unsubscribe
 from notifications.messages import Button, Rendered, rows
 
 SLOT_FLOW = "exam_slot"
@@ -211,8 +211,6 @@ async def on_clear_slot(t: Turn, args: list[str]) -> None:
 
 @text_step(SLOT_FLOW)
 async def on_slot_text(t: Turn, text: str) -> None:
-    from notifications.exams.subscriptions import set_slot
-
     rid = t.flow_data.get("round")
     info = await cal.get_round(t.session, rid) if rid else None
     interview = info.event("interview") if info else None
