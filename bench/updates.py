@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--database-url", default=None, help="default: a throw-away SQLite file")
     args = parser.parse_args(argv)
-    args.n = args.n or (300 if args.quick else 3000)
+    args.n = args.n or (300 if args.quick else 2000)
     args.rounds = args.rounds or (2 if args.quick else 3)
     import logging
 
