@@ -449,7 +449,8 @@ async def bulk_approve(session: AsyncSession, *, course_id: str, staff_id: int, 
                        enrollment_ids: list[int] | None = None) -> list[EnrollmentView]:
     """Approve every pending request of a course (or only the given ones). Returns those approved."""
     stmt = (select(Enrollment.id).join(Cohort, Cohort.id == Enrollment.cohort_id)
-            .where(Cohort.course_id == course_id, Enrollment.status == "pending").order_by(Enrollment.id))
+            .where(Cohort.course_id == course_id, Enrollment.status == "pending")
+            .order_by(Enrollment.cohort_id, Enrollment.id))  # cohorts locked in one order: no deadlock
     if enrollment_ids is not None:
         stmt = stmt.where(Enrollment.id.in_(enrollment_ids))
     out = []
