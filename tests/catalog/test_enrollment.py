@@ -192,3 +192,15 @@ async def test_a_duplicate_that_slips_past_the_checks_is_stopped_by_the_constrai
     assert other.status == "confirmed"
     rows = await _rows(db, cohort_id)
     assert sorted((r.user_id, r.status) for r in rows) == [(7001, "confirmed"), (7002, "confirmed")]
+
+
+async def test_after_cancelling_a_person_may_ask_again_and_goes_behind_those_waiting(db):
+    (cohort_id,) = await add_course(db, capacity=1)
+    await add_people(db, [7001, 7002])
+    a = await _request(db, 7001, cohort_id)
+    await _request(db, 7002, cohort_id)  # waitlisted
+    assert (await _cancel(db, a.enrollment_id, 7001)).ok  # 7002 takes the seat
+    again = await _request(db, 7001, cohort_id)
+    assert again.status == "waitlisted" and again.position == 1 and again.enrollment_id == a.enrollment_id
+    rows = await _rows(db, cohort_id)
+    assert sorted((r.user_id, r.status) for r in rows) == [(7001, "waitlisted"), (7002, "confirmed")]
