@@ -204,17 +204,25 @@ async def send_due(sessionmaker: async_sessionmaker[AsyncSession], now: datetime
     report = SendReport()
     async with session_scope(sessionmaker) as session:
         await _expire_missed(session, now, report)
-    after = 0  # keyset: walk due reminders in id order (no re-sorting of the whole backlog per chunk)
     while True:
         async with session_scope(sessionmaker) as session:
-            n, after = await _send_chunk(session, now, chunk, after)
+            n = await _send_chunk(session, now, chunk)
         report.sent += n
         if n == 0:
             break
     return report
 
 
-async def _send_chunk(session: AsyncSession, now: datetime, chunk: int, after: int) -> tuple[int, int]:
+async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
+    # Claim ids first (one table, walked along the (status, due_at) index, no sort of the backlog, SKIP LOCKED
+    # so two workers never take the same row), then read what the notices need for just those rows.
+    claim = (select(Reminder.id).where(Reminder.status == "planned", Reminder.due_at <= now)
+             .order_by(Reminder.due_at).limit(chunk))
+    if session.bind.dialect.name == "postgresql":
+        claim = claim.with_for_update(skip_locked=True)
+    ids = list((await session.execute(claim)).scalars())
+    if not ids:
+        return 0
     q = (select(Reminder.id, Reminder.user_id, Reminder.event_id, Reminder.offset_key, Reminder.event_starts_at,
                 ExamEvent.kind, ExamEvent.start_on, ExamEvent.end_on, ExamEvent.round_id,
                 ExamRound.title, ExamRound.title_en, InterviewSlot.starts_at, InterviewSlot.place)
@@ -223,13 +231,8 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int, after: i
          .join(InterviewSlot, and_(InterviewSlot.round_id == ExamEvent.round_id,
                                    InterviewSlot.user_id == Reminder.user_id, ExamEvent.kind == "interview"),
                isouter=True)
-         .where(Reminder.status == "planned", Reminder.due_at <= now, Reminder.id > after)
-         .order_by(Reminder.id).limit(chunk))
-    if session.bind.dialect.name == "postgresql":
-        q = q.with_for_update(of=Reminder, skip_locked=True)
+         .where(Reminder.id.in_(ids)))
     rows = (await session.execute(q)).all()
-    if not rows:
-        return 0, after
     today = now.astimezone(SEOUL).date()
     notices = []
     for rid, uid, eid, key, starts_at, kind, start_on, end_on, round_id, title, title_en, slot_at, place in rows:
@@ -244,7 +247,7 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int, after: i
     await enqueue_many(session, notices, now=now)
     await session.execute(update(Reminder).where(Reminder.id.in_([r[0] for r in rows]))
                           .values(status="sent", processed_at=now).execution_options(synchronize_session=False))
-    return len(rows), rows[-1][0]
+    return len(rows)
 
 
 # -- staff changed the calendar ------------------------------------------------------------------------------------
