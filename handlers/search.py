@@ -5,8 +5,11 @@ import unicodedata
 
 from telegram.ext import Application, CommandHandler
 
+from babel.dates import get_month_names
+
 from catalog.courses import CourseCard, course_card
-from catalog.search import SearchHit, parse_query
+from catalog.search import Filters, SearchHit, parse_query
+from catalog.topics import TOPICS
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.flows import intents, step_for
 from handlers.labels import APPROVAL, DELIVERY, category_path, label
@@ -38,6 +41,17 @@ async def english_titles(t: Turn, hits: list[SearchHit]) -> dict[str, str]:
     return {cid: title for cid, title in rows.all()}
 
 
+def describe_filters(filters: Filters, tr: Translator) -> str:
+    """'IT · March · Online (live) · open seats' in the user's language."""
+    parts = [tr(TOPICS[k]) for k in sorted(filters.categories) if k in TOPICS]
+    months = get_month_names("wide", locale=tr.lang)
+    parts += [months[m] for m in sorted(filters.months)]
+    parts += [label(DELIVERY, code, tr) for code in sorted(filters.preferred or filters.deliveries)]
+    if filters.seats_open:
+        parts.append(tr("open seats"))
+    return " · ".join(parts)
+
+
 async def run_search(t: Turn, text: str) -> None:
     _ = t.tr
     text = text.strip()
@@ -48,12 +62,24 @@ async def run_search(t: Turn, text: str) -> None:
         t.reply(_("Please type a course name or a few keywords, e.g. 엑셀, 태국어, 리더십."))
         return
     query, filters = parse_query(text)
-    hits = t.services.search.search(query, limit=RESULTS, filters=filters) if t.services.search else []
+    index = t.services.search
+    hits = index.search(query, limit=RESULTS, filters=filters) if index else []
+    if not hits and filters and index:
+        # the words match but the conditions (month, format, seats…) rule everything out: say so, show the rest
+        loose = index.search(query, limit=RESULTS) if query.strip() else []
+        if loose:
+            titles = await english_titles(t, loose)
+            t.reply(_("No course matches “{query}” with these conditions: {filters}. Courses that match the words:",
+                      query=text[:50], filters=describe_filters(filters, t.tr)), hit_buttons(loose, titles))
+            return
     if not hits:
         t.reply(_("No course matches “{query}”. Try a shorter keyword (엑셀, 외국어, 리더십) or /help.", query=text[:50]))
         return
     titles = await english_titles(t, hits)
-    t.reply(_("Courses matching “{query}”: choose one to see its details.", query=text[:50]), hit_buttons(hits, titles))
+    message = _("Courses matching “{query}”: choose one to see its details.", query=text[:50])
+    if filters:
+        message += "\n" + _("Conditions: {filters}", filters=describe_filters(filters, t.tr))
+    t.reply(message, hit_buttons(hits, titles))
 
 
 def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button]]]:

@@ -1,0 +1,48 @@
+"""What a user sees when searching: numbered course buttons, the conditions understood, and polite empty answers."""
+from __future__ import annotations
+
+
+def text_of(sent) -> str:
+    return "\n".join(s.text for s in sent)
+
+
+def buttons(sent) -> list[str]:
+    return [b for s in sent for b in s.button_texts]
+
+
+async def test_keyword_lists_courses_as_numbered_buttons_and_a_number_opens_the_card(bot):
+    sent = await bot.say("엑셀")
+    assert buttons(sent)[0] == "1. 업무에 바로 쓰는 엑셀"
+    card = await bot.say("1")
+    assert "📘 업무에 바로 쓰는 엑셀" in text_of(card)
+
+
+async def test_korean_typed_on_qwerty_and_initials_find_the_course(bot):
+    assert buttons(await bot.say("xornrdj"))[0] == "1. 태국어 e-러닝"
+    assert "블록코딩" in buttons(await bot.say("ㅂㄹㅋㄷ"))[0]
+
+
+async def test_nonsense_gets_a_helpful_message_and_no_buttons(bot):
+    sent = await bot.say("zzqqxx")
+    assert "맞는 과정이 없습니다" in text_of(sent)
+    assert buttons(sent) == []
+
+
+async def test_conditions_understood_are_shown(bot):
+    sent = await bot.say("3월 비대면 리더십")
+    assert "조건: 리더십 · 3월" in text_of(sent)
+    assert buttons(sent) and all("리더십" in b for b in buttons(sent))
+
+
+async def test_conditions_that_rule_everything_out_are_said_and_word_matches_offered(bot):
+    sent = await bot.say("1월 파워포인트")   # IT courses run from March
+    assert "조건(1월)에 맞는 과정이 없습니다" in text_of(sent)
+    assert buttons(sent)[0] == "1. 파워포인트 활용"
+
+
+async def test_english_user_sees_english_titles_and_conditions(bot):
+    await bot.say("/lang")
+    await bot.say("2")  # English
+    sent = await bot.say("french e-learning")
+    assert buttons(sent)[0].startswith("1. French")
+    assert "Conditions: E-learning" in text_of(sent)
