@@ -25,8 +25,8 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 
 from catalog.search.filters import Filters
-from catalog.search.hangul import initials, is_initials, keys
-from catalog.search.keyboard import qwerty_to_hangul
+from catalog.search.hangul import VOWELS, initials, is_initials, keys
+from catalog.search.keyboard import compose, qwerty_to_hangul
 from catalog.search.normalize import compact, has_hangul, is_latin, normalize, script_parts
 from catalog.search.particles import content_terms, content_words, is_generic, looks_like_predicate, strip_particle
 from catalog.search.synonyms import expansions
@@ -44,6 +44,7 @@ MAX_OCCURRENCES = 1500  # substring hits looked at per query word (enough to ran
 TOP_PER_WORD = 300      # best courses per query word considered when combining words
 BIGRAM_CANDIDATES = 40  # whole names compared by fuzzy ratio, chosen by shared syllable bigrams
 POSTINGS_CAP = 1000     # a word shared by more courses contributes its best this many (ranking is moot beyond)
+MAX_WORDS = 8           # a query's first distinct content words; beyond that it is a paragraph, not a query
 ROOTS = frozenset({"일반교육"})  # category roots too broad to be a search word
 
 
@@ -264,19 +265,23 @@ class SearchIndex:
         return best
 
     def _alternatives(self, text: str) -> list[tuple[str, float]]:
+        """The query, Korean typed with the English layout (dprtpf 교육) or as loose jamo (ㅇㅔㄱㅅㅔㄹ), synonyms."""
         out = [(text, 1.0)]
-        tokens = text.split()
-        if all(is_latin(t) and not t.isdigit() for t in tokens):
-            converted = [qwerty_to_hangul(t) for t in tokens]
-            if all(converted):
-                out.append((" ".join(converted), QWERTY))
+        tokens = text.split()[:MAX_WORDS]
+        converted = [qwerty_to_hangul(t) if is_latin(t) and not t.isdigit() else None for t in tokens]
+        if any(converted):
+            out.append((" ".join(c or t for c, t in zip(converted, tokens)), QWERTY))
+        if any(ch in VOWELS for ch in text):
+            composed = [compose(t) for t in tokens]
+            if any(stray == 0 and c != t for (c, stray), t in zip(composed, tokens)):
+                out.append((" ".join(c if stray == 0 else t for (c, stray), t in zip(composed, tokens)), QWERTY))
         if len(tokens) > 1:
             core = "".join(content_words(tokens))
             out += [(normalize(e), SYNONYM) for e in expansions(core)]
         return out
 
     def _score_text(self, text: str) -> dict[int, float]:
-        pairs = content_terms(text.split())
+        pairs = list({core: (core, raw) for core, raw in content_terms(text.split())}.values())[:MAX_WORDS]
         if not pairs:
             return {}
         per_token = [self._token_scores(core, raw) for core, raw in pairs]

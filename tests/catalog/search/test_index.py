@@ -90,3 +90,17 @@ def test_filters_alone_list_matching_courses(find):
 
 def test_empty_catalog_finds_nothing():
     assert SearchIndex.build([]).search("엑셀") == []
+
+
+def test_loose_jamo_and_mixed_qwerty_are_read_as_korean(find):
+    assert find("ㅇㅔㄱㅅㅔㄹ")[:1] == ["it-excel"]        # jamo typed one by one
+    assert find("dprtpf 교육")[:1] == ["it-excel"]          # English layout for one word only
+
+
+def test_a_paragraph_is_searched_by_its_first_words_quickly(index: SearchIndex):
+    import time
+
+    t0 = time.perf_counter()
+    hits = index.search("엑셀 " * 1000 + "가" * 3000)
+    assert time.perf_counter() - t0 < 1.0
+    assert hits and hits[0].course_id == "it-excel"
