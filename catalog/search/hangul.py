@@ -35,10 +35,6 @@ def is_syllable(ch: str) -> bool:
     return BASE <= ord(ch) <= LAST
 
 
-def is_hangul(ch: str) -> bool:
-    return is_syllable(ch) or ch in CONSONANTS or ch in VOWELS
-
-
 def parts(ch: str) -> tuple[str, str, str]:
     """(초성, 중성, 종성) of one syllable; 종성 is '' when there is none."""
     code = ord(ch) - BASE
@@ -75,11 +71,3 @@ def is_initials(text: str) -> bool:
 
 def syllable(cho: str, jung: str, jong: str = "") -> str:
     return chr(BASE + (CHO.index(cho) * 21 + JUNG.index(jung)) * 28 + JONG.index(jong))
-
-
-def strip_final(ch: str) -> str:
-    """The syllable without its 종성 (국 → 구); other characters unchanged."""
-    if not is_syllable(ch):
-        return ch
-    code = ord(ch) - BASE
-    return chr(BASE + code - code % 28)

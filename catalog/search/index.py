@@ -114,7 +114,7 @@ class SearchIndex:
         self.initial_terms: dict[str, dict[int, float]] = {}
         self.doc_keys: list[list[tuple[str, float]]] = []  # per doc: (jamo keys of a whole name, weight)
         self.words = _Haystack([])                          # distinct words
-        self.names = _Haystack([])                          # distinct whole names (no spaces)
+        self.name_strings: list[str] = []                   # distinct whole names (no spaces)
         self.name_bounds: list[frozenset[int]] = []
         self.name_postings: list[dict[int, float]] = []
         self.name_keys: list[str] = []
@@ -175,7 +175,7 @@ class SearchIndex:
             self.tiebreak.append(0.001 * (1.0 - min(len(doc.title), 100) / 100.0))
         self.words = _Haystack(sorted(word_set))
         names = list(whole)
-        self.names = _Haystack(names)
+        self.name_strings = names
         for i, name in enumerate(names):
             bounds, key, postings = whole[name]
             self.name_bounds.append(bounds)
@@ -434,7 +434,7 @@ class SearchIndex:
                 return
             if rarest is None or len(ids) < len(rarest):
                 rarest = ids
-        strings = self.names.strings
+        strings = self.name_strings
         seen = 0
         for i in rarest or ():
             at = strings[i].find(v)
@@ -448,7 +448,7 @@ class SearchIndex:
         """v inside a whole name across word boundaries (행복한미래설계 in 행복한 미래설계 과정)."""
         n = len(v)
         for i, offset in self._names_containing(v):
-            name = self.names.strings[i]
+            name = self.name_strings[i]
             bounds = self.name_bounds[i]
             starts_word = offset in bounds
             ends_word = offset + n == len(name) or (offset + n) in bounds

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.search.hangul import initials, is_initials, keys, strip_final
+from catalog.search.hangul import initials, is_initials, keys
 from catalog.search.keyboard import compose, hangul_to_qwerty, qwerty_to_hangul
 from catalog.search.normalize import compact, normalize, script_parts
 from catalog.search.particles import content_words, strip_endings, strip_particle
@@ -48,7 +48,6 @@ def test_initials():
     assert initials("블록코딩") == "ㅂㄹㅋㄷ"
     assert initials("e-정비") == "ㅈㅂ"
     assert is_initials("ㅂㄹㅋㄷ") and not is_initials("블록") and not is_initials("")
-    assert strip_final("국") == "구"
 
 
 @pytest.mark.parametrize("typed, hangul", [
