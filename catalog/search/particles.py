@@ -78,8 +78,24 @@ def strip_endings(word: str) -> str:
     return word
 
 
+# verbs of asking for a course (신청해요, 배울까요, 수강하려면): the stem, then only ending syllables
+REQUEST_STEMS = ("신청", "수강", "공부", "배우", "배워", "배울", "듣", "들을", "들어", "알려", "찾", "추천", "문의", "등록",
+                 "가르쳐", "받")
+ENDING_FIRST = frozenset("하해할한합함싶을는은고까려니요기게면")   # 신청서, 추천서 are nouns: 서 cannot start the ending
+ENDING_SYLLABLES = frozenset("하해할한합함고싶어요니까나서게면기는은을세시주줘드돼되있없려렵데죠네래습다지냐야봐와도가수")
+
+
+def is_request_verb(word: str) -> bool:
+    for stem in REQUEST_STEMS:
+        if word.startswith(stem) and len(word) > len(stem):
+            rest = word[len(stem):]
+            return rest[0] in ENDING_FIRST and all(ch in ENDING_SYLLABLES for ch in rest)
+    return False
+
+
 def is_function_word(word: str) -> bool:
-    return word in FUNCTION_WORDS or strip_particle(word) in FUNCTION_WORDS or strip_endings(word) in FUNCTION_WORDS
+    return (word in FUNCTION_WORDS or strip_particle(word) in FUNCTION_WORDS or strip_endings(word) in FUNCTION_WORDS
+            or is_request_verb(word))
 
 
 def content_terms(words: list[str]) -> list[tuple[str, str]]:

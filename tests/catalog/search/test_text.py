@@ -92,3 +92,12 @@ def test_strip_endings_removes_glued_request_words():
 ])
 def test_content_words_keep_what_is_asked_for(said, words):
     assert content_words(normalize(said).split()) == words
+
+
+def test_request_verbs_in_any_form_are_not_search_words():
+    from catalog.search.particles import is_function_word
+
+    for word in ("신청해요", "신청할까요", "수강하려면", "배울까요", "추천해주세요", "듣고싶은데", "받을수있나요"):
+        assert is_function_word(word), word
+    for word in ("신청서", "공부방", "추천서", "찾아가는", "받침"):
+        assert not is_function_word(word), word
