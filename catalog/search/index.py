@@ -243,7 +243,7 @@ class SearchIndex:
     def _browse(self, filters: Filters, limit: int) -> list[SearchHit]:
         """Only filters were given ('3월 비대면'): the courses that pass them, by title."""
         docs = [d for d, doc in enumerate(self.docs) if filters.accepts(doc)]
-        docs.sort(key=lambda d: self.docs[d].title)
+        docs.sort(key=lambda d: (-filters.bonus(self.docs[d]), self.docs[d].title))  # 비대면: online before blended
         return [self._hit(d, THRESHOLD) for d in docs[:limit]]
 
     def _hit(self, d: int, score: float) -> SearchHit:

@@ -28,6 +28,9 @@ async def test_loader_indexes_every_active_course_with_its_months_and_seats(db):
     excel = next(d for d in index.docs if d.id == "it-excel")
     assert excel.months and excel.seats_open and "엑셀" in excel.keywords
     assert len(index) >= 60
+    # search's own aliases (catalog/search/aliases.yaml) are merged with the catalog's
+    assert "알통계" in next(d for d in index.docs if d.id == "it-r-statistics").aliases
+    assert index.search("알통계")[0].course_id == "it-r-statistics"
 
     async with session_scope(db.sessionmaker) as session:
         await session.execute(update(Cohort).where(Cohort.course_id == "it-excel").values(status="closed"))
