@@ -296,6 +296,8 @@ class SearchIndex:
             result = per_token[0] if not is_generic(tokens[0]) else {d: s * 0.8 for d, s in per_token[0].items()}
         else:
             result = self._combine(tokens, per_token)
+            if all(is_generic(t) for t in tokens):  # 공무원 시험, 실무 교육: only generic words say little
+                result = {d: s * 0.8 for d, s in result.items()}
             # the words glued together, matched as one name: 인생 이모작 → 인생이모작(준비)
             for d, s in self._token_scores("".join(tokens), glued=True).items():
                 if s > result.get(d, 0.0):
@@ -309,10 +311,10 @@ class SearchIndex:
         core_key = keys("".join(tokens))
         if len(core_key) >= 6 and result:
             for d, s in heapq.nlargest(30, result.items(), key=itemgetter(1)):
-                if s >= 95.0:
+                if s >= 95.0 or s < 55.0:  # already certain, or no real evidence to build on
                     continue
                 for k, w in self.doc_keys[d]:
-                    r = fuzz.ratio(core_key, k, score_cutoff=80.0)
+                    r = fuzz.ratio(core_key, k, score_cutoff=84.0)
                     if r and r * FUZZY * w > result[d]:
                         result[d] = r * FUZZY * w
         return result
@@ -371,11 +373,11 @@ class SearchIndex:
             variants += [(compact(e), SYNONYM, False) for e in expansions(v)]
         for v, factor, typos in variants:
             if v:
-                self._match(v, factor, out, typos=typos, word_typos=typos and not glued)
+                self._match(v, factor, out, typos=typos, word_typos=typos and not glued, pieces=not glued)
         return out
 
     def _match(self, v: str, factor: float, out: dict[int, float], typos: bool = True,
-               word_typos: bool = True) -> None:
+               word_typos: bool = True, pieces: bool = True) -> None:
         get = out.get
 
         def put(d: int, s: float) -> None:
@@ -400,7 +402,7 @@ class SearchIndex:
                 self._match_fuzzy(v, factor, put)
             if hangul and n >= 4:
                 self._match_names_fuzzy(v, factor, put)
-        if hangul and n >= 4 and max(out.values(), default=0.0) < 85.0 * factor:
+        if pieces and hangul and n >= 4 and max(out.values(), default=0.0) < 85.0 * factor:
             self._match_pieces(v, factor, put)
 
     def _match_words(self, v: str, factor: float, put: Callable) -> int:
@@ -544,7 +546,7 @@ class SearchIndex:
                         weight[d] = w
         for d, mask in covered.items():
             frac = sum(mask) / n
-            if frac >= 0.6:
+            if frac >= 0.7:
                 put(d, (55.0 + 40.0 * frac) * weight[d] * factor)
 
 
