@@ -1,5 +1,5 @@
-"""Filters said in free text: category (IT, 리더십, 외국어…), delivery (대면/비대면/e-러닝), month (3월, march),
-open seats (빈자리, 자리 있는). `parse_query` takes them out of the text and returns what is left to search.
+"""Filters said in free text: category (IT, 리더십, 외국어…), delivery (대면/비대면/e-러닝), month (3월, march,
+상반기, 3분기), open seats (빈자리, 자리 있는). `parse_query` takes them out of the text and returns what is left to search.
 
 A category word next to other words only narrows the search (`IT 보고서` → 보고서 among IT courses); alone it is the
 search as well (`외국어` lists the language courses). Delivery, month and seat words are always removed (they describe
@@ -40,6 +40,8 @@ MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "au
 _MONTH_KO = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*월\s*(?:달|중|에|부터|쯤|경|에는)?(?![가-힣])")
 _MONTH_KO_WORDS = {"일월": 1, "이월": 2, "삼월": 3, "사월": 4, "오월": 5, "유월": 6, "칠월": 7, "팔월": 8, "구월": 9,
                    "시월": 10, "십일월": 11, "십이월": 12}
+_HALVES = re.compile(r"(상반기|하반기|[1-4]\s*분기)")
+_HALF_MONTHS = {"상반기": range(1, 7), "하반기": range(7, 13)}
 _MONTH_EN = re.compile(r"\b(" + "|".join(MONTHS_EN) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b")
 _SEATS = re.compile(
     r"빈\s*자리|자리\s*(?:가\s*)?(?:있는|남은|있나요|있어요|있음|남았|여유)|남은\s*자리|잔여\s*석|여석|잔여\s*좌석|"
@@ -108,6 +110,7 @@ def parse_query(text: str) -> tuple[str, Filters]:
     seats = bool(seats_found)
     low = cut(_MONTH_KO, low, lambda m: months.add(int(m.group(1))))
     low = cut(_MONTH_EN, low, lambda m: months.add(_month_number(m.group(1))))
+    low = cut(_HALVES, low, lambda m: months.update(_period_months(m.group(1))))
     for pattern, codes, best in DELIVERIES:
         low = cut(pattern, low, lambda m, codes=codes, best=best: (deliveries.update(codes), preferred.update(best)))
     rest_words = []
@@ -141,6 +144,15 @@ def _strip_particle(word: str) -> str:
     from catalog.search.particles import strip_particle
 
     return strip_particle(word)
+
+
+def _period_months(period: str) -> range:
+    """상반기 → 1–6, 3분기 → 7–9."""
+    period = period.replace(" ", "")
+    if period in _HALF_MONTHS:
+        return _HALF_MONTHS[period]
+    quarter = int(period[0])
+    return range(3 * quarter - 2, 3 * quarter + 1)
 
 
 def _month_number(name: str) -> int:

@@ -235,7 +235,8 @@ class SearchIndex:
                 kept = [(s + filters.bonus(docs[d]), d) for s, d in ranked if filters.accepts(docs[d])]
             ranked = kept
         if not ranked:
-            return []
+            # 'IT 과정 목록', '4월에 시작하는 리더십': the category was said, the other words name no course
+            return self._browse(filters, limit) if filters.categories else []
         top = heapq.nlargest(limit, ranked)
         floor = top[0][0] - RELATIVE
         return [self._hit(d, s) for s, d in top if s >= floor]

@@ -37,7 +37,10 @@ FUNCTION_WORDS = frozenset("""
     좀 제발 혹시 저 제가 나 내가 우리 저도 저는 나는 요즘 지금 이번 다음 혹은 그리고 또는 정말 진짜 꼭 같은 등 것 거
     받는 받으려면 받아야 들어야 해야 해야해요 따고 따려면 딸 따는 잘 쓰는 하나요 되나요 돼요 되면
     원해요 원해 원합니다 필요해요 필요해 필요한 필요 가능한 가능 좋은 괜찮은 있는거 있는것 알고 알고싶어요 궁금해요 궁금
+    목록 전부 전체 모두 리스트 종류 일정 스케줄 시간표 시작 시작하는 시작되는 개설 개설된 열리는 열려요 진행 진행하는
+    정보 안내 보여줘 보여주세요 보여줘요 볼래 보기 다음달 이번달 올해 내년 요번 이번주 다음주
     please i want wanna need to a an the for about on in of and or me my is are there any some course courses class
+    with without at by from during starting start starts next this that these those all list every show me available
     classes training lesson lessons program programme learn learning study studying take taking looking find show
     how what which where when can could would like do does i'm im
 """.split())

@@ -60,3 +60,9 @@ def test_a_category_word_next_to_other_words_only_narrows():
     assert query == "보고서" and f.categories == {"it"}
     query, f = parse_query("리더십 교육")
     assert query == "리더십 교육" and f.categories == {"leadership"}
+
+
+def test_halves_and_quarters_are_months():
+    assert parse_query("상반기 리더십")[1].months == {1, 2, 3, 4, 5, 6}
+    assert parse_query("3분기 엑셀")[1].months == {7, 8, 9}
+    assert parse_query("하반기")[1].months == {7, 8, 9, 10, 11, 12}

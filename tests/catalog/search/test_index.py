@@ -104,3 +104,8 @@ def test_a_paragraph_is_searched_by_its_first_words_quickly(index: SearchIndex):
     hits = index.search("엑셀 " * 1000 + "가" * 3000)
     assert time.perf_counter() - t0 < 1.0
     assert hits and hits[0].course_id == "it-excel"
+
+
+def test_a_category_with_words_that_name_no_course_lists_the_category(find):
+    assert set(find("외국어 과정 목록")) == {"lang-th", "lang-fr"}
+    assert set(find("leadership courses with open seats")) == {"lead-team"}
