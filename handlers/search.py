@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 from telegram.ext import Application, CommandHandler
 
@@ -9,6 +10,7 @@ from babel.dates import get_month_names
 
 from catalog.courses import CourseCard, course_card
 from catalog.search import Filters, SearchHit, parse_query
+from catalog.search.loader import courses_with_seats
 from catalog.topics import TOPICS
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.flows import intents, step_for
@@ -62,6 +64,8 @@ async def run_search(t: Turn, text: str) -> None:
         t.reply(_("Please type a course name or a few keywords, e.g. 엑셀, 태국어, 리더십."))
         return
     query, filters = parse_query(text)
+    if filters.seats_open:  # seats change with every enrolment; the index only knows them as of its last build
+        filters = replace(filters, open_courses=frozenset(await courses_with_seats(t.session)))
     index = t.services.search
     hits = index.search(query, limit=RESULTS, filters=filters) if index else []
     if not hits and filters and index:

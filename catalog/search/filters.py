@@ -57,6 +57,7 @@ class Filters:
     months: frozenset[int] = field(default_factory=frozenset)       # a cohort in any of these months
     seats_open: bool = False                                         # a cohort with a free seat
     preferred: frozenset[str] = field(default_factory=frozenset)    # delivery codes that rank first
+    open_courses: frozenset[str] | None = None  # live "has a free seat" set; None = the index's seats_open flag
 
     def __bool__(self) -> bool:
         return bool(self.categories or self.deliveries or self.months or self.seats_open)
@@ -72,7 +73,7 @@ class Filters:
             return False
         if self.months and not (self.months & doc.months):
             return False
-        if self.seats_open and not doc.seats_open:
+        if self.seats_open and not (doc.id in self.open_courses if self.open_courses is not None else doc.seats_open):
             return False
         return True
 

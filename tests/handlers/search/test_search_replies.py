@@ -46,3 +46,16 @@ async def test_english_user_sees_english_titles_and_conditions(bot):
     sent = await bot.say("french e-learning")
     assert buttons(sent)[0].startswith("1. French")
     assert "Conditions: E-learning" in text_of(sent)
+
+
+async def test_open_seats_follow_enrolments_made_after_start_up(bot, db):
+    from sqlalchemy import update
+
+    from db.models import Cohort
+    from db.session import session_scope
+
+    assert buttons(await bot.say("빈자리 있는 파워포인트"))[0] == "1. 파워포인트 활용"
+    async with session_scope(db.sessionmaker) as session:  # every cohort full (or closed) from now on
+        await session.execute(update(Cohort).where(Cohort.course_id == "it-powerpoint").values(capacity=0))
+    sent = await bot.say("빈자리 있는 파워포인트")
+    assert "조건(빈자리 있음)에 맞는 과정이 없습니다" in text_of(sent)
