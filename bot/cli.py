@@ -9,6 +9,7 @@ import pkgutil
 import sys
 
 import bot.commands
+from bot.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(result or 0)
     except KeyboardInterrupt:
         return 130
-    except CliError as exc:
+    except (CliError, SettingsError) as exc:
         print(f"hrdbot: {exc}", file=sys.stderr)
         return 2
 

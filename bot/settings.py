@@ -18,6 +18,19 @@ def _ids(raw: str | None) -> frozenset[int]:
     return frozenset(out)
 
 
+class SettingsError(ValueError):
+    """A setting that cannot be understood: reported in one line by the CLI."""
+
+
+def moment_setting(name: str, raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_moment(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a date like 2022-02-20 or 2022-02-20T09:00") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -34,12 +47,11 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
-        now = env.get("HRDBOT_NOW")
         return cls(
             database_url=env.get("HRDBOT_DATABASE_URL") or default_database_url(),
             token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
             admin_ids=_ids(env.get("HRDBOT_ADMIN_IDS")),
-            now=parse_moment(now) if now else None,
+            now=moment_setting("HRDBOT_NOW", env.get("HRDBOT_NOW")),
             locale=env.get("HRDBOT_LOCALE", "ko"),
             webhook_secret=env.get("HRDBOT_WEBHOOK_SECRET") or None,
             bot_api_url=(env.get("HRDBOT_BOT_API_URL") or "").strip() or None,
