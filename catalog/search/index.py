@@ -469,7 +469,7 @@ class SearchIndex:
                 put(d, 95.0 * w * factor)
         if len(v) < 3 or len(exact) >= TOP_PER_WORD:
             return
-        for i, offset in self.initial_names.find(v, MAX_OCCURRENCES):
+        for i, offset in self.initial_names.find(v, MAX_OCCURRENCES // 4):  # 초성 strings repeat a lot at scale
             base = 90.0 if offset == 0 else 84.0
             for d, w in self._items(self.initial_postings[i], ("ini#", i)):
                 put(d, base * w * factor)
