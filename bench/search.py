@@ -228,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{big_report['hit@1']:>7.3f}{big_report['hit@5']:>7.3f}{big_report['negatives_empty']:>6.2f}")
     print(f"baseline quality on the seed catalog (best cut-off {base_q['cutoff']}): hit@1 {base_q['hit@1']:.3f} "
           f"hit@5 {base_q['hit@5']:.3f} negatives answered with nothing {base_q['negatives_empty']:.2f}")
+    slowest = sorted(zip(big_engine, queries), reverse=True)[:5]
+    print("slowest at 100k: " + ", ".join(f"{q!r} {ms:.1f} ms" for ms, q in slowest))
     print(f"raw p99 over every run (scheduling noise included): seed {figures['seed_raw_p99_ms']:.3f} ms, "
           f"100k {figures['big_raw_p99_ms']:.3f} ms")
     print(f"targets: p99 ≤ 2 ms (seed), ≤ 20 ms (100k): {'met' if figures['meets_targets'] else 'NOT met'}"
