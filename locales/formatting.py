@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 SEOUL_TZ = "Asia/Seoul"
 DAY_PATTERN = {"ko": "y년 M월 d일 (E)", "en": "EEE, MMM d, y"}
 MONTH_PATTERN = {"ko": "y년 M월", "en": "MMMM y"}
-TIME_PATTERN = {"ko": "a h:mm", "en": "h:mm a"}
+TIME_PATTERN = {"ko": "aaaa h:mm", "en": "h:mm a"}  # ko: wide day period (오전/오후); the short one is "AM"
 
 
 def _day(value: date | datetime) -> date:

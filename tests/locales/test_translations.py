@@ -29,3 +29,13 @@ def test_a_date_range_names_both_days():
 def test_unknown_language_falls_back_to_korean():
     assert translator("fr").lang == "ko"
     assert translator("en-US").lang == "en"
+
+
+def test_korean_times_say_morning_or_afternoon_in_korean():
+    from datetime import datetime
+
+    from db.clock import SEOUL
+
+    assert translator("ko").time(datetime(2022, 2, 26, 9, 20, tzinfo=SEOUL)) == "오전 9:20"
+    assert translator("ko").time(datetime(2022, 2, 25, 19, 0, tzinfo=SEOUL)) == "오후 7:00"
+    assert translator("en").time(datetime(2022, 2, 25, 19, 0, tzinfo=SEOUL)) == "7:00 PM"

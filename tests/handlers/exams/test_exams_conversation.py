@@ -37,7 +37,7 @@ async def test_exams_card_subscribe_and_the_reminder_arrives(bot):
     sent = await press(bot, "exs:open-2022-1")
     assert any(s.method == "answerCallbackQuery" and "구독했습니다" in s.text for s in sent)
     card = [s for s in sent if s.method.startswith("edit")][-1]
-    assert "✅ 구독 중입니다. 다음 알림:" in card.text and "2022년 2월 19일 (토) AM 9:00" in card.text
+    assert "✅ 구독 중입니다. 다음 알림:" in card.text and "2022년 2월 19일 (토) 오전 9:00" in card.text
     assert "🔕 구독 취소" in card.button_texts
 
     assert await bot.say(":advance 46d") == []  # Feb 18: nothing due yet
@@ -48,13 +48,13 @@ async def test_exams_card_subscribe_and_the_reminder_arrives(bot):
     sent = await bot.say(":advance 10h")  # Feb 25, 19:00: the evening before
     assert len(sent) == 1
     assert "내일은 필기시험 날입니다 (2022년 2월 26일 (토))" in sent[0].text
-    assert "AM 9:20까지 입실하세요" in sent[0].text and "응시표" in sent[0].text
+    assert "오전 9:20까지 입실하세요" in sent[0].text and "응시표" in sent[0].text
     sent = await bot.say(":advance 11h")  # Feb 26, 06:00: the morning of the exam
     assert len(sent) == 1 and "오늘은 필기시험 날입니다" in sent[0].text
     assert await bot.say(":advance 1d") == []
 
     sent = await bot.say("/myexams")
-    assert "제1회 서울시 공개·경력경쟁 임용시험" in sent[0].text and "다음 알림: 2022년 5월 2일 (월) AM 9:00" in sent[0].text
+    assert "제1회 서울시 공개·경력경쟁 임용시험" in sent[0].text and "다음 알림: 2022년 5월 2일 (월) 오전 9:00" in sent[0].text
 
 
 async def test_my_interview_time_is_validated_then_replaces_the_period(bot):
@@ -68,8 +68,8 @@ async def test_my_interview_time_is_validated_then_replaces_the_period(bot):
     sent = await bot.say("10/24 14:00 본관")
     assert "면접 기간(2022년 8월 17일 (수) – 2022년 9월 7일 (수))을 벗어난 날짜입니다" in sent[0].text
     sent = await bot.say("8/24 14:00 서울시인재개발원 별관 2층")
-    assert "저장했습니다. 면접은 2022년 8월 24일 (수) PM 2:00, 서울시인재개발원 별관 2층입니다" in sent[0].text
-    assert "내 면접: 2022년 8월 24일 (수) PM 2:00, 서울시인재개발원 별관 2층" in sent[-1].text
+    assert "저장했습니다. 면접은 2022년 8월 24일 (수) 오후 2:00, 서울시인재개발원 별관 2층입니다" in sent[0].text
+    assert "내 면접: 2022년 8월 24일 (수) 오후 2:00, 서울시인재개발원 별관 2층" in sent[-1].text
 
     # Free text is a search again once the flow is over (no stray slot parsing).
     sent = await bot.say(":advance 226d")  # Aug 17: D-7 of the personal interview, not of the period (Aug 10)

@@ -73,7 +73,7 @@ async def test_a_year_of_reminders_each_sent_exactly_once_across_a_kill_and_rest
     assert len(mine) == 3 and all("본관 3층 면접실" in t for t in mine)
     # D-7 of their own day (Aug 24), not of the period's first day (Aug 17); the time is theirs too.
     assert any("면접시험까지 7일 남았습니다 (2022년 8월 24일 (수))" in t for t in mine)
-    assert all("2022년 8월 24일 (수) PM 2:00" in t and "면접 기간" not in t for t in mine)
+    assert all("2022년 8월 24일 (수) 오후 2:00" in t and "면접 기간" not in t for t in mine)
 
 
 async def test_reminders_fall_at_the_configured_times(db, clock, runner):
