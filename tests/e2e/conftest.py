@@ -95,6 +95,16 @@ class BotProcess:
         return self.proc.returncode
 
 
+def _die_with_parent() -> None:
+    """Linux: the bot gets SIGTERM if pytest dies (no orphan `hrdbot run` polling a dead emulator)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _bot_token() -> str:
     return f"{5_000_000 + next(_token_ids) * 1000 + os.getpid() % 1000}:e2e-{uuid.uuid4().hex}"
 
@@ -135,7 +145,8 @@ async def start_bot(emulator_url, sqlite_template, tmp_path, request):
         log_path = tmp_path / f"bot-{len(started)}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "-v", "run"], cwd=ROOT, env=env,
-                                    stdout=log, stderr=subprocess.STDOUT)
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         bot = BotProcess(proc, again.emu if again is not None else Emulator(emulator_url, token), log_path, env,
                          users=again.users if again is not None else {})
         started.append((bot, allow_errors))
