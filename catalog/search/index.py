@@ -38,8 +38,10 @@ FIELD = {"title": 1.0, "alias": 0.98, "title_en": 0.98, "keyword": 0.95, "catego
 SYNONYM = 0.96          # an answer reached through a synonym
 QWERTY = 0.97           # an answer reached by reading Latin letters as 두벌식 keys
 FUZZY = 0.96            # a typo costs at least this much
-UNMATCHED_PENALTY = 15.0  # what an unknown extra word costs when another word names the course
-LENIENT_STRONG = 95.2     # ...and "names the course" means a title or alias word (a keyword scores at most 95)
+SHORT_FUZZY = 0.86      # ...and in a two-syllable word it is as likely another word (사과 ≠ 사고): never alone
+UNMATCHED_GENERIC = 0.15  # weight of a generic word (업무, 실무) a course does not contain
+UNMATCHED_PENALTY = 15.0  # what an unknown extra word costs when another word names the course:
+LENIENT_STRONG = 90.0     # is exactly a word of the title or English title, a whole alias, or a synonym's
 MAX_OCCURRENCES = 1500  # substring hits looked at per query word (enough to rank; bounded at 100k titles)
 TOP_PER_WORD = 300      # best courses per query word considered when combining words
 BIGRAM_CANDIDATES = 40  # whole names compared by fuzzy ratio, chosen by shared syllable bigrams
@@ -111,6 +113,7 @@ class SearchIndex:
         self.docs: list[CourseDoc] = []
         self.tiebreak: list[float] = []                     # shorter titles first among equal scores
         self.terms: dict[str, dict[int, float]] = {}       # word or whole name -> {doc: weight}
+        self.naming: dict[str, set[int]] = {}               # title / English title words, whole aliases -> docs
         self.initial_terms: dict[str, dict[int, float]] = {}
         self.doc_keys: list[list[tuple[str, float]]] = []  # per doc: (jamo keys of a whole name, weight)
         self.words = _Haystack([])                          # distinct words
@@ -147,7 +150,8 @@ class SearchIndex:
             if doc.audience:
                 names.append((doc.audience, FIELD["audience"]))
             doc_keys: dict[str, float] = {}
-            for text, weight in names:
+            for i, (text, weight) in enumerate(names):
+                naming_field = i == 0 or text == doc.title_en  # the title and the English title
                 analysed = cache.get(text)
                 if analysed is None:
                     analysed = cache[text] = _analyse(text)
@@ -155,6 +159,8 @@ class SearchIndex:
                 if not comp:
                     continue
                 add(self.terms, comp, d, weight)
+                if naming_field or weight == FIELD["alias"]:
+                    self.naming.setdefault(comp, set()).add(d)
                 postings = whole.setdefault(comp, (bounds, key, {}))[2]
                 if weight > postings.get(d, 0.0):
                     postings[d] = weight
@@ -169,6 +175,8 @@ class SearchIndex:
                     # a word of a longer name scores a little less than the name itself
                     add(self.terms, piece, d, weight * share)
                     word_set.add(piece)
+                    if naming_field:
+                        self.naming.setdefault(piece, set()).add(d)
                     if piece_ini:
                         add(self.initial_terms, piece_ini, d, weight * 0.99)
             self.doc_keys.append(list(doc_keys.items()))
@@ -285,18 +293,18 @@ class SearchIndex:
         pairs = list({core: (core, raw) for core, raw in content_terms(text.split())}.values())[:MAX_WORDS]
         if not pairs:
             return {}
-        per_token = [self._token_scores(core, raw) for core, raw in pairs]
+        evidence = [self._token_evidence(core, raw) for core, raw in pairs]
         # a conjugated word the catalog knows (next to) nothing about (가서, 살고) says how, not what: leave it out
-        kept = [(core, ts) for (core, _), ts in zip(pairs, per_token)
-                if len(pairs) == 1 or not looks_like_predicate(core) or max(ts.values(), default=0.0) >= 85.0]
+        kept = [(core, ev) for (core, _), ev in zip(pairs, evidence)
+                if len(pairs) == 1 or not looks_like_predicate(core) or max(ev[0].values(), default=0.0) >= 85.0]
         if not kept:
             return {}
         tokens = [core for core, _ in kept]
-        per_token = [ts for _, ts in kept]
+        per_token = [ev[0] for _, ev in kept]
         if len(tokens) == 1:
             result = per_token[0] if not is_generic(tokens[0]) else {d: s * 0.8 for d, s in per_token[0].items()}
         else:
-            result = self._combine(tokens, per_token)
+            result = self._combine(tokens, per_token, [ev[1] for _, ev in kept])
             if all(is_generic(t) for t in tokens):  # 공무원 시험, 실무 교육: only generic words say little
                 result = {d: s * 0.8 for d, s in result.items()}
             # the words glued together, matched as one name: 인생 이모작 → 인생이모작(준비)
@@ -321,10 +329,10 @@ class SearchIndex:
         return result
 
     @staticmethod
-    def _combine(tokens: list[str], per_token: list[dict[int, float]]) -> dict[int, float]:
+    def _combine(tokens: list[str], per_token: list[dict[int, float]],
+                 naming: list[dict[int, float]]) -> dict[int, float]:
         """Several query words: the weighted mean of their scores; an unknown extra word costs a little."""
         weights = [0.5 if is_generic(t) else 1.0 for t in tokens]
-        total = sum(weights)
         n = len(tokens)
         leading = [ts for ts, w in zip(per_token, weights) if w == 1.0] or per_token
         candidates: set[int] = set()
@@ -338,19 +346,26 @@ class SearchIndex:
                 candidates.update(ts)
         result: dict[int, float] = {}
         pairs = [(ts.get, w) for ts, w in zip(per_token, weights)]
+        namers = [nm.get for nm, w in zip(naming, weights) if w == 1.0 and nm]
         for d in candidates:
-            weighted = strong = 0.0
+            weighted = total = 0.0
             for get, w in pairs:
                 g = get(d, 0.0)
+                if w < 1.0 and not g:
+                    w = UNMATCHED_GENERIC  # a generic word the course lacks (홍보 *업무*) costs little
                 weighted += g * w
-                if w == 1.0 and g > strong:
-                    strong = g
+                total += w
             mean = weighted / total
+            strong = 0.0
+            for get in namers:
+                g = get(d, 0.0)
+                if g > strong:
+                    strong = g
             if strong >= LENIENT_STRONG:
                 # one word names the course (a title or alias word): another word we know little or nothing
                 # about (태국어 회화, 보고서 작셩) costs a little, and a weak match costs less than none
                 floor = strong - UNMATCHED_PENALTY
-                lenient = sum(w * max(get(d, 0.0), floor + 0.1 * get(d, 0.0)) for get, w in pairs) / total
+                lenient = sum(w * max(get(d, 0.0), floor + 0.1 * get(d, 0.0)) for get, w in pairs) / sum(weights)
                 if lenient > mean:
                     mean = lenient
             result[d] = mean
@@ -358,11 +373,16 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ one word
     def _token_scores(self, token: str, raw: str = "", glued: bool = False) -> dict[int, float]:
-        """Evidence for one query word, from the word itself, its forms as typed, and its synonyms.
+        return self._token_evidence(token, raw, glued)[0]
+
+    def _token_evidence(self, token: str, raw: str = "", glued: bool = False) -> tuple[dict[int, float], dict[int, float]]:
+        """Evidence for one query word, from the word itself, its forms as typed, and its synonyms: the score per
+        course, and the score per course where the word matched a title, alias or English title (it *names* it).
 
         Typos are looked for only in the word itself (and not word by word when it is several words glued).
         """
         out: dict[int, float] = {}
+        naming: dict[int, float] = {}
         variants = [(token, 1.0, True)]
         stripped = strip_particle(token)
         if stripped != token:
@@ -374,21 +394,25 @@ class SearchIndex:
             variants += [(compact(e), SYNONYM, False) for e in expansions(v)]
         for v, factor, typos in variants:
             if v:
-                self._match(v, factor, out, typos=typos, word_typos=typos and not glued, pieces=not glued)
-        return out
+                self._match(v, factor, out, naming, typos=typos, word_typos=typos and not glued, pieces=not glued)
+        return out, naming
 
-    def _match(self, v: str, factor: float, out: dict[int, float], typos: bool = True,
+    def _match(self, v: str, factor: float, out: dict[int, float], naming: dict[int, float], typos: bool = True,
                word_typos: bool = True, pieces: bool = True) -> None:
         get = out.get
 
-        def put(d: int, s: float) -> None:
+        def put(d: int, s: float, w: float, exact: bool = False) -> None:
+            s *= w
             if s > get(d, 0.0):
                 out[d] = s
+            if exact and s > naming.get(d, 0.0):
+                naming[d] = s
 
         exact = self.terms.get(v, {})
         top = 100.0 * factor
+        names_course = self.naming.get(v, ())
         for d, w in self._items(exact, v):
-            put(d, top * w)
+            put(d, top, w, d in names_course)
         if is_initials(v):
             self._match_initials(v, factor, put)
             return
@@ -425,7 +449,7 @@ class SearchIndex:
                 base = 74.0 if short else 82.0
             s = (base + 3.0 * n / len(word)) * factor
             for d, w in self._items(terms[word], word):
-                put(d, s * w)
+                put(d, s, w)
         return found
 
     def _names_containing(self, v: str) -> Iterable[tuple[int, int]]:
@@ -458,7 +482,7 @@ class SearchIndex:
             base = 96.0 if starts_word and ends_word else 91.0 if starts_word else 86.0 if ends_word else 82.0
             s = (base + 3.0 * n / len(name)) * factor
             for d, w in self._items(self.name_postings[i], i):
-                put(d, s * w)
+                put(d, s, w)
 
     def _match_initials(self, v: str, factor: float, put: Callable) -> None:
         if len(v) < 2 or len(set(v)) == 1:  # ㅋㅋ, ㅎㅎㅎ: laughter, not a course
@@ -466,13 +490,13 @@ class SearchIndex:
         exact = self.initial_terms.get(v, {})
         for d, w in self._items(exact, ("ini", v)):
             if len(v) > 2 or w >= FIELD["alias"] * 0.97:  # two consonants only name a title or alias word
-                put(d, 95.0 * w * factor)
+                put(d, 95.0 * factor, w)
         if len(v) < 3 or len(exact) >= TOP_PER_WORD:
             return
         for i, offset in self.initial_names.find(v, MAX_OCCURRENCES // 4):  # 초성 strings repeat a lot at scale
             base = 90.0 if offset == 0 else 84.0
             for d, w in self._items(self.initial_postings[i], ("ini#", i)):
-                put(d, base * w * factor)
+                put(d, base * factor, w)
 
     def _match_fuzzy(self, v: str, factor: float, put: Callable) -> None:
         """Typos: distinct words whose jamo keys are within the cut-off (one jamo off for short words)."""
@@ -498,9 +522,9 @@ class SearchIndex:
                 if term in seen:
                     continue
                 seen.add(term)
-                s = score * FUZZY * factor
+                s = score * FUZZY * factor * (SHORT_FUZZY if n <= 5 else 1.0)
                 for d, w in self._items(self.terms[term], term):
-                    put(d, s * w)
+                    put(d, s, w)
 
     def _match_names_fuzzy(self, v: str, factor: float, put: Callable) -> None:
         """Typos in a longer query written without spaces: whole names sharing syllable bigrams, by jamo ratio."""
@@ -521,7 +545,7 @@ class SearchIndex:
             if r:
                 s = r * FUZZY * factor
                 for d, w in self._items(self.name_postings[i], i):
-                    put(d, s * w)
+                    put(d, s, w)
 
     def _match_pieces(self, v: str, factor: float, put: Callable) -> None:
         """Words written together (재취업창업, 인생이모작쥰비): indexed words inside the query, by coverage."""
@@ -548,7 +572,7 @@ class SearchIndex:
         for d, mask in covered.items():
             frac = sum(mask) / n
             if frac >= 0.7:
-                put(d, (55.0 + 40.0 * frac) * weight[d] * factor)
+                put(d, (55.0 + 40.0 * frac) * factor, weight[d])
 
 
 def _analyse(text: str) -> tuple:
