@@ -274,6 +274,11 @@ async def _counts(session: AsyncSession, cohort_id: int) -> tuple[int, int, int]
     return int(held), int(waiting), int(last or 0)
 
 
+async def people_waiting(session: AsyncSession, cohort_id: int) -> int:
+    """How many people are on a cohort's waitlist right now (no lock: for wording, not for deciding seats)."""
+    return (await _counts(session, cohort_id))[1]
+
+
 async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, now: datetime,
                        details: dict | None = None) -> EnrollOutcome:
     """Ask for a seat. Auto-approved courses confirm while seats last, staff-approved ones hold a seat as pending;
@@ -537,5 +542,5 @@ __all__ = [
     "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
     "QueueCourse", "RosterRow", "Refusal", "started", "preview", "request_seat", "promote_waitlist", "cancel",
     "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
-    "notice_params",
+    "notice_params", "people_waiting",
 ]

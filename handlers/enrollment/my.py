@@ -53,8 +53,9 @@ async def on_cancel_ask(t: Turn, args: list[str]) -> None:
         t.answer(_("This request can no longer be cancelled here: {status}.", status=status_text(t.tr, v, today)),
                  alert=True)
         return
-    text = _("Cancel your request for {name} ({period})?", name=view_name(t.tr, v), period=view_period(t.tr, v))
-    if v.status in ("confirmed", "pending"):
+    text = _("Cancel your request for {name}?", name=view_name(t.tr, v)) + "\n" + _(
+        "Dates: {period}", period=view_period(t.tr, v))
+    if v.status in ("confirmed", "pending") and await svc.people_waiting(t.session, v.cohort_id):
         text += "\n" + _("Your seat will go to the first person on the waitlist.")
     t.edit(text, [[Button(_("Yes, cancel it"), cb("eny", v.id)), Button(_("No, keep it"), cb("my", "e"))]])
 

@@ -28,21 +28,23 @@ def render_status(params: dict, tr: Translator) -> Rendered:
     event = params.get("event")
     reason = reason_text(tr, params.get("reason"))
     if event == "approved":
-        text = _("✅ Approved: your seat in {name} ({period}) is confirmed.", name=name, period=period)
+        text = _("✅ Approved: your seat in {name} is confirmed.", name=name)
     elif event == "rejected":
         text = _("❌ Not approved: your request for {name} was declined.", name=name)
         if reason:
             text += "\n" + _("Reason: {reason}", reason=reason)
     elif event == "promoted" and params.get("status") == "pending":
-        text = _("🎉 A seat freed up in {name} ({period}): you moved up from the waitlist. Your request now "
-                 "awaits staff approval.", name=name, period=period)
+        text = _("🎉 A seat freed up in {name}: you moved up from the waitlist. Your request now "
+                 "awaits staff approval.", name=name)
     elif event == "promoted":
-        text = _("🎉 A seat freed up: you moved up from the waitlist and your seat in {name} ({period}) "
-                 "is confirmed.", name=name, period=period)
+        text = _("🎉 A seat freed up in {name}: you moved up from the waitlist and your seat is confirmed.",
+                 name=name)
     elif event == "cancelled":
         text = _("Your enrollment in {name} was cancelled by HRD Center staff.", name=name)
         if reason:
             text += "\n" + _("Reason: {reason}", reason=reason)
     else:
         text = _("The status of your request for {name} changed.", name=name)
+    if period and event in ("approved", "promoted"):
+        text += "\n" + _("Dates: {period}", period=period)
     return Rendered(text, ((Button(_("📋 My enrollments"), cb("my")),),))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from catalog import enrollment as svc
 from handlers.callbacks import StaleButton, cb, int_arg, route, str_arg
+from handlers.enrollment.refusals import rank_label
 from handlers.enrollment.wording import REJECT_REASONS, view_name
 from handlers.flows import text_step
 from handlers.turn import Turn, on_turn
@@ -29,7 +30,8 @@ async def show_overview(t: Turn, *, edit: bool = False) -> None:
     for q in queue:
         title = t.tr.pick(q.title, q.title_en)
         lines.append(_("• {title}: {count} pending", title=title, count=len(q.items)))
-        buttons.append([Button(f"{title[:40]} ({len(q.items)})", cb("stq", q.course_id))])
+        short = title if len(title) <= 40 else title[:39].rstrip() + "…"
+        buttons.append([Button(f"{short} ({len(q.items)})", cb("stq", q.course_id))])
     say("\n".join(lines), buttons)
 
 
@@ -46,7 +48,7 @@ async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
     for i, item in enumerate(q.items[:MAX_ITEMS], 1):
         v = item.enrollment
         who = item.full_name or _("(no profile)")
-        extra = ", ".join(x for x in (item.department, item.rank) if x)
+        extra = ", ".join(x for x in (item.department, rank_label(item.rank, t.tr) if item.rank else None) if x)
         lines.append(_("{i}. {who} ({extra}) · #{number} · asked {day}", i=i, who=who, extra=extra or "–",
                        number=v.cohort_number, day=t.tr.date(v.requested_at)))
         buttons.append([Button(_("✅ Approve {i}", i=i), cb("sta", v.id)),

@@ -54,7 +54,7 @@ async def test_scripted_console_session(db):
         "> 엑셀 실무 테스트과정",
         "[1] 1. 엑셀 실무 테스트과정",
         "📘 엑셀 실무 테스트과정",
-        "잔여석: 1석 중 1석",
+        "잔여석: 1석 (정원 1명)",
         "📨 신청이 접수되었습니다: 엑셀 실무 테스트과정 1회",
         "(now acting as user 1002)",
         "대기자로 등록할 수 있으며 대기 1번이 됩니다",
@@ -63,14 +63,14 @@ async def test_scripted_console_session(db):
         "(now acting as user 9001)",
         "• 엑셀 실무 테스트과정: 1건 대기",
         "1. 직원1001 (행정국, 7급)",
-        "bot → 1001> ✅ 승인되었습니다: 엑셀 실무 테스트과정 1회",
+        "bot → 1001> ✅ 엑셀 실무 테스트과정 1회 신청이 승인되어 수강이 확정되었습니다.",
         "(now acting as user 1001)",
         "✅ 확정",
         "신청을 취소할까요?",
         "취소되었습니다: 엑셀 실무 테스트과정 1회.",
-        "bot → 1002> 🎉 엑셀 실무 테스트과정 1회",  # promoted from the waitlist, now awaiting approval
+        "bot → 1002> 🎉 엑셀 실무 테스트과정 1회에 자리가 나서",  # promoted from the waitlist, now awaiting approval
         "1. 직원1002 (행정국, 7급)",
-        "bot → 1002> ✅ 승인되었습니다",
+        "bot → 1002> ✅ 엑셀 실무 테스트과정 1회 신청이 승인되어",
         "(now acting as user 1002)",
         "✅ 확정",
     ]

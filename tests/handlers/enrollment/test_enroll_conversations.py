@@ -35,7 +35,7 @@ async def test_search_card_cohort_confirm_then_my(bot, db):
     terms = await press(bot, f"enr:{cohort_id}")
     text = texts(terms)
     assert "교육 기간: 2022년 3월 7일 (월) – 2022년 3월 11일 (금)" in text
-    assert "잔여석: 20석 중 20석" in text
+    assert "잔여석: 20석 (정원 20명)" in text
     assert "자리가 있습니다" in text
     assert "✅ 신청 확정" in terms[-1].button_texts
 
@@ -46,7 +46,8 @@ async def test_search_card_cohort_confirm_then_my(bot, db):
     assert any(d.startswith("enx:") for d in mine[-1].callback_data)  # a cancel button
 
     again = await bot.say(str(button_index(bot, "enx")))
-    assert "신청을 취소할까요?" in texts(again)
+    assert "엑셀 실무 테스트과정 1회 신청을 취소할까요?\n교육 기간: 2022년 3월 7일 (월)" in texts(again)
+    assert "대기" not in texts(again)  # nobody is waiting: no promise of a seat passed on
     kept = await press(bot, "my")  # "No, keep it" goes back to the list, nothing changes
     assert "✅ 확정" in texts(kept)
     assert await _statuses(db) == {ME: "confirmed"}
@@ -69,12 +70,14 @@ async def test_full_cohort_waitlist_then_a_cancellation_promotes_and_notifies(bo
 
     await bot.say(f":user {ME}")
     await bot.say("/my")
-    await press(bot, "enx")
+    asked = await press(bot, "enx")
+    assert "좌석은 대기 1번에게 넘어갑니다" in texts(asked)  # someone is waiting
     sent = await press(bot, "eny")
     assert "취소되었습니다" in texts(sent, ME)
-    # the console ran the outbox after the turn: the person waiting got their notice
+    # the console ran the outbox after the turn: the person waiting got their notice, dates on their own line
     notice = texts(sent, OTHER)
-    assert "대기에서 올라가" in notice and "엑셀 실무 테스트과정 1회" in notice and "수강이 확정" in notice
+    assert "🎉 엑셀 실무 테스트과정 1회에 자리가 나서 대기에서 올라가 수강이 확정되었습니다." in notice
+    assert "\n교육 기간: 2022년 3월 7일 (월) – 2022년 3월 11일 (금)" in notice
     assert await _statuses(db) == {ME: "cancelled", OTHER: "confirmed"}
 
     await bot.say(f":user {OTHER}")
@@ -101,7 +104,7 @@ async def test_staff_approve_and_reject_with_a_typed_reason_notify_each_employee
     assert f"직원{ME}" in texts(queue) and f"직원{OTHER}" in texts(queue)
 
     approved = await bot.say("1")  # ✅ 1 승인 (the first request)
-    assert "승인되었습니다" in texts(approved, ME) and "수강이 확정" in texts(approved, ME)
+    assert "신청이 승인되어 수강이 확정되었습니다" in texts(approved, ME)
     assert any("승인했습니다" in s.text for s in approved)
 
     await press(bot, "str")  # ❌ reject the remaining one
@@ -133,7 +136,7 @@ async def test_preset_reason_and_bulk_approve(bot, db):
     sent = await press(bot, "stx")  # the first preset reason
     assert "사유: 이 과정은 다른 교육 대상자를 위한 과정입니다" in texts(sent, ME)
     sent = await press(bot, "stb")  # approve all (2)
-    assert "승인되었습니다" in texts(sent, OTHER) and "승인되었습니다" in texts(sent, 1003)
+    assert "신청이 승인되어" in texts(sent, OTHER) and "신청이 승인되어" in texts(sent, 1003)
     assert any("2건을 승인했습니다" in s.text for s in sent)
     assert await _statuses(db) == {ME: "rejected", OTHER: "confirmed", 1003: "confirmed"}
 
@@ -212,5 +215,21 @@ async def test_terms_say_when_the_cohort_size_is_only_an_estimate(bot, db):
                                 cohorts=[("2022-04-01", "2022-06-30")])
     await add_people(db, [ME])
     terms = texts(await press_forged(bot, f"enr:{cohort_id}"))
-    assert "잔여석: 약 16석 중 16석 (추정)" in terms
+    assert "잔여석: 16석 (정원 약 16명, 추정)" in terms
     assert "교육 기간: 2022년 2분기 (세부 일정 미정)" in terms
+
+
+async def test_staff_queue_in_english_shows_ranks_in_english_and_long_titles_cut_with_an_ellipsis(bot, db):
+    title_en = "A very long English course title that does not fit on one button"
+    (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff", title_en=title_en)
+    await add_people(db, [ME], rank="6급")
+    await add_people(db, [STAFF], role="staff", profile=False, language="en")
+    await press_forged(bot, f"enr:{cohort_id}")
+    await press(bot, f"enc:{cohort_id}")
+
+    await bot.say(f":user {STAFF}")
+    overview = await bot.say("/pending")
+    (label,) = [b for b in overview[-1].button_texts if "(1)" in b]
+    assert label == title_en[:39].rstrip() + "… (1)"
+    queue = texts(await press(bot, "stq:enr-test"))
+    assert f"직원{ME} (행정국, Grade 6)" in queue and "6급" not in queue

@@ -27,7 +27,7 @@ def test_position_refusal_including_no_position():
     assert "과장 대상" in refusal_text(check({"positions": ["과장"]}, ME, START), KO)
     text = refusal_text(check({"positions": ["팀장"]}, ME.with_changes(position=None), START), KO)
     assert "팀장 대상" in text and "과장·팀장 직위 없음" in text
-    assert position_label(None, EN) == "no position as 과장 or 팀장"
+    assert position_label(None, EN) == "none (neither 과장 nor 팀장)"
     assert rank_label("공무직", EN) == "Public service worker (공무직)" and rank_label("공무직", KO) == "공무직"
 
 
@@ -40,7 +40,8 @@ def test_new_hire_refusals():
 
 def test_retirement_refusals_say_how_far_and_from_when():
     far = refusal_text(check({"retirement_within_years": 10}, ME, START), KO)
-    assert "퇴직까지 10년 이내" in far and "2037년 6월 30일" in far and "약 15년" in far
+    assert "퇴직까지 10년 이내" in far and "2037년 6월 30일" in far and "이 회차 시작일부터 약 15년 뒤입니다" in far
+    assert "시작된 뒤" not in far  # the cohort has not begun: no wording that says it has
     assert "2027년 6월 30일 (수) 이후에 시작하는 회차부터" in far
     en = refusal_text(check({"retirement_within_years": 10}, ME, START), EN)
     assert "within 10 years of retirement" in en and "about 15 years" in en and "Wed, Jun 30, 2027" in en
