@@ -29,6 +29,7 @@ SELECTION_NOTES = {"선발": N_("to be selected"), "예정": N_("planned"), "계
 SLOT_ERRORS = {
     "no_date": N_("I could not find a date. Please write it like 8/24 or 2022-08-24."),
     "bad_date": N_("That date does not exist. Please check the month and day."),
+    "day_first": N_("Please write the month first, then the day (e.g. 8/24 for 24 August)."),
     "no_time": N_("I could not find a time. Please write it like 14:00 or 오후 2시."),
     "bad_time": N_("Interviews are held between 7:00 and 21:00. Please check the time."),
     "no_place": N_("Please add the place after the date and time (e.g. 서울시인재개발원 별관 2층)."),
@@ -47,7 +48,7 @@ def short_title(info: cal.RoundInfo, tr: Translator) -> str:
     for prefix in ("2022년 ", "2022 "):
         if title.startswith(prefix):
             title = title[len(prefix):]
-    return title
+    return title[:1].upper() + title[1:]  # "2022 preparation course …" → "Preparation course …"
 
 
 def event_when(e: cal.EventInfo, tr: Translator) -> str:

@@ -24,7 +24,7 @@ class ParsedSlot:
 
 
 class SlotError(ValueError):
-    """code: no_date | bad_date | no_time | bad_time | no_place | outside_period | too_long"""
+    """code: no_date | bad_date | day_first | no_time | bad_time | no_place | outside_period | too_long"""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -41,6 +41,9 @@ def parse_slot(text: str, year: int, period: tuple[date, date] | None = None) ->
     try:
         day = date(int(dm.group("y") or year), int(dm.group("m")), int(dm.group("d")))
     except ValueError:
+        month, day_of_month = int(dm.group("m")), int(dm.group("d"))
+        if month > 12 and 1 <= day_of_month <= 12 and "월" not in dm.group(0):
+            raise SlotError("day_first") from None  # 24/8: written day first, as many people abroad do
         raise SlotError("bad_date") from None
     rest = text[:dm.start()] + " " + text[dm.end():]
     tm = TIME_RE.search(rest)

@@ -42,12 +42,12 @@ async def test_exams_card_subscribe_and_the_reminder_arrives(bot):
 
     assert await bot.say(":advance 46d") == []  # Feb 18: nothing due yet
     sent = await bot.say(":advance 1d")  # Feb 19, 09:00: D-7
-    assert len(sent) == 1 and "필기시험까지 7일 남았습니다 (2022년 2월 26일 (토))" in sent[0].text
+    assert len(sent) == 1 and "필기시험까지 7일 남았습니다 — 2022년 2월 26일 (토)" in sent[0].text
     assert "시험 보기" in sent[0].button_texts
     await bot.say(":advance 6d")
     sent = await bot.say(":advance 10h")  # Feb 25, 19:00: the evening before
     assert len(sent) == 1
-    assert "내일은 필기시험 날입니다 (2022년 2월 26일 (토))" in sent[0].text
+    assert "내일은 필기시험 날입니다 — 2022년 2월 26일 (토)" in sent[0].text
     assert "오전 9:20까지 입실하세요" in sent[0].text and "응시표" in sent[0].text
     sent = await bot.say(":advance 11h")  # Feb 26, 06:00: the morning of the exam
     assert len(sent) == 1 and "오늘은 필기시험 날입니다" in sent[0].text
@@ -66,14 +66,16 @@ async def test_my_interview_time_is_validated_then_replaces_the_period(bot):
     sent = await bot.say("8/24 본관")
     assert "시간을 찾지 못했습니다" in sent[0].text
     sent = await bot.say("10/24 14:00 본관")
-    assert "면접 기간(2022년 8월 17일 (수) – 2022년 9월 7일 (수))을 벗어난 날짜입니다" in sent[0].text
+    assert "면접 기간을 벗어난 날짜입니다. 면접 기간: 2022년 8월 17일 (수) – 2022년 9월 7일 (수)" in sent[0].text
+    sent = await bot.say("24/8 14:00 본관")  # day first, as written abroad: say which order we read
+    assert "월/일 순서로 적어 주세요" in sent[0].text
     sent = await bot.say("8/24 14:00 서울시인재개발원 별관 2층")
     assert "저장했습니다. 면접은 2022년 8월 24일 (수) 오후 2:00, 서울시인재개발원 별관 2층입니다" in sent[0].text
     assert "내 면접: 2022년 8월 24일 (수) 오후 2:00, 서울시인재개발원 별관 2층" in sent[-1].text
 
     # Free text is a search again once the flow is over (no stray slot parsing).
     sent = await bot.say(":advance 226d")  # Aug 17: D-7 of the personal interview, not of the period (Aug 10)
-    assert [s.text for s in sent if "면접시험" in s.text][-1].startswith("🗣 면접시험까지 7일 남았습니다 (2022년 8월 24일 (수))")
+    assert [s.text for s in sent if "면접시험" in s.text][-1].startswith("🗣 면접시험까지 7일 남았습니다 — 2022년 8월 24일 (수)")
     assert not any("면접시험까지 14일" in s.text for s in sent)
 
 
@@ -111,10 +113,16 @@ async def test_english_speakers_read_the_calendar_and_reminders_in_english(bot):
     sent = await bot.say("/exams")
     assert "Exam calendar of the Seoul HRD Center" in sent[0].text
     assert "Next: Written exam · Sat, Feb 26, 2022" in sent[0].text
+    assert "\n8. Preparation course for the grade-4 promotion assessment" in sent[0].text  # not "8. preparation"
+    assert not any(b.split(". ", 1)[1][:1].islower() for b in sent[0].button_texts)
     sent = await press(bot, "exr:open-2022-1")
     assert "2022 Seoul civil service exam, round 1" in sent[-1].text
     assert "Number of people: 418 (to be selected)" in sent[-1].text
     await press(bot, "exs:open-2022-1")
+    await press(bot, "exi:open-2022-1")
+    sent = await bot.say("13/5 14:00 Main hall")  # 13 May written day first
+    assert "write the month first" in sent[0].text
+    await bot.say("/cancel")
     sent = await bot.say(":advance 47d")
     assert len(sent) == 1 and sent[0].text.startswith("📝 Written exam is in 7 days (Sat, Feb 26, 2022)")
 

@@ -28,6 +28,8 @@ def test_slots_people_type_are_understood(text, when, place):
 @pytest.mark.parametrize("text, code", [
     ("내일 오후", "no_date"),
     ("2/30 10:00 본관", "bad_date"),
+    ("24/8 14:00 본관", "day_first"),
+    ("13/45 14:00 본관", "bad_date"),
     ("8/24 본관", "no_time"),
     ("8/24 03:00 본관", "bad_time"),
     ("8/24 14:00", "no_place"),

@@ -63,7 +63,7 @@ async def test_a_year_of_reminders_each_sent_exactly_once_across_a_kill_and_rest
 
     ko = [m.text for m in runner.messages if m.chat_id == KO]
     en = [m.text for m in runner.messages if m.chat_id == EN]
-    assert any("필기시험까지 7일 남았습니다 (2022년 2월 26일 (토))" in t for t in ko)
+    assert any("필기시험까지 7일 남았습니다 — 2022년 2월 26일 (토)" in t for t in ko)
     assert any("내일은 필기시험 날입니다" in t and "입실" in t for t in ko)
     assert any("Written exam is tomorrow (Sat, Feb 26, 2022)" in t for t in en)
     assert not any("필기" in t for t in en)
@@ -72,7 +72,7 @@ async def test_a_year_of_reminders_each_sent_exactly_once_across_a_kill_and_rest
             and "제2회" in m.text]
     assert len(mine) == 3 and all("본관 3층 면접실" in t for t in mine)
     # D-7 of their own day (Aug 24), not of the period's first day (Aug 17); the time is theirs too.
-    assert any("면접시험까지 7일 남았습니다 (2022년 8월 24일 (수))" in t for t in mine)
+    assert any("면접시험까지 7일 남았습니다 — 2022년 8월 24일 (수)" in t for t in mine)
     assert all("2022년 8월 24일 (수) 오후 2:00" in t and "면접 기간" not in t for t in mine)
 
 
