@@ -486,6 +486,19 @@ async def my_enrollments(session: AsyncSession, user_id: int) -> list[Enrollment
     return [_view(e, c, course, await _position(session, e)) for e, c, course in rows]
 
 
+async def active_request(session: AsyncSession, user_id: int, course_id: str) -> EnrollmentView | None:
+    """The person's live request (pending, confirmed or waitlisted) for any cohort of a course, if any."""
+    row = (await session.execute(
+        select(Enrollment, Cohort, Course).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Enrollment.user_id == user_id, Cohort.course_id == course_id, Enrollment.status.in_(ACTIVE))
+        .order_by(Cohort.start_on, Enrollment.id).limit(1)
+    )).first()
+    if row is None:
+        return None
+    return _view(row[0], row[1], row[2], await _position(session, row[0]))
+
+
 async def pending_queue(session: AsyncSession, course_id: str | None = None) -> list[QueueCourse]:
     """Pending requests grouped by course (oldest request first), with the applicant's name and rank."""
     stmt = (select(Enrollment, Cohort, Course, Profile.full_name, Profile.department, Profile.rank)
@@ -542,5 +555,5 @@ __all__ = [
     "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
     "QueueCourse", "RosterRow", "Refusal", "started", "preview", "request_seat", "promote_waitlist", "cancel",
     "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
-    "notice_params", "people_waiting",
+    "notice_params", "people_waiting", "active_request",
 ]

@@ -12,6 +12,7 @@ from datetime import date
 
 from telegram.ext import Application, CommandHandler
 
+from catalog.enrollment import active_request
 from catalog.profiles import ProfileError, check_retirement_on, get_profile, parse_day
 from catalog.retirement import (
     CohortChoice, Program, SignUp, cohort_choices, first_refusal, get_program, match_hint, programs,
@@ -21,6 +22,7 @@ from handlers import basic
 from handlers.callbacks import StaleButton, cb, int_arg, lookup, route, str_arg
 from handlers.enrollment.profile import error_text, require_profile
 from handlers.enrollment.refusals import rank_label, refusal_text
+from handlers.enrollment.wording import view_line
 from handlers.flows import intent, text_step
 from handlers.labels import DELIVERY, label
 from handlers.turn import Turn, on_turn
@@ -146,6 +148,17 @@ async def start(t: Turn, *, hint: str | None = None, course_id: str | None = Non
 
 async def ask_date(t: Turn, program: Program, data: dict, *, edit: bool = False, error: str | None = None) -> None:
     _ = t.tr
+    existing = await active_request(t.session, t.user.id, program.course_id)
+    if existing is not None:  # say so now, not after four questions
+        t.clear_flow()
+        text = "\n".join([
+            _("You already have a request for {programme}:", programme=program_name(program, t.tr)),
+            view_line(t.tr, existing, t.now.date()),
+            _("To choose another cohort, cancel this one in /my first, then sign up again."),
+        ])
+        rows = [[Button(_("📋 My requests"), cb("my"))], [Button(_("Other programmes"), cb("ret", "go"))]]
+        (t.edit if edit else t.reply)(text, rows)
+        return
     t.set_flow(FLOW, "date", data)
     profile = await get_profile(t.session, t.user.id)
     known = profile.retirement_on if profile else None

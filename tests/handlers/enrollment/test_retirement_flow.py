@@ -124,6 +124,15 @@ async def test_future_design_sign_up_with_family_programme_summary_and_confirmat
     assert any(s.method == "answerCallbackQuery" and s.text for s in again)
     assert len(await enrollments(db)) == 1
 
+    # Signing up again for the same programme says at once that a request exists (not after four questions).
+    await bot.say("/retire")
+    again = text(await press(bot, f"ret:p:{ids['future']}"))
+    assert "행복한 미래설계 과정에 이미 신청하셨습니다" in again and "행복한 미래설계 과정 1회" in again
+    assert "담당자 승인 대기" in again and "/my 에서 이 신청을 먼저 취소" in again
+    assert "퇴직 예정일은 언제인가요?" not in again
+    assert await flow_of(db) is None
+    assert len(await enrollments(db)) == 1
+
 
 async def test_second_career_asks_track_not_family_and_records_a_new_retirement_date(bot, db):
     ids = await retirement_courses(db)
