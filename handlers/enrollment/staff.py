@@ -47,10 +47,14 @@ async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
     buttons: list[list[Button]] = []
     for i, item in enumerate(q.items[:MAX_ITEMS], 1):
         v = item.enrollment
-        who = item.full_name or _("(no profile)")
+        who = item.full_name or _("(personal data deleted)")  # a request needs a profile; /forget removes it
         extra = ", ".join(x for x in (item.department, rank_label(item.rank, t.tr) if item.rank else None) if x)
-        lines.append(_("{i}. {who} ({extra}) · #{number} · asked {day}", i=i, who=who, extra=extra or "–",
-                       number=v.cohort_number, day=t.tr.date(v.requested_at)))
+        if extra:
+            lines.append(_("{i}. {who} ({extra}) · #{number} · asked {day}", i=i, who=who, extra=extra,
+                           number=v.cohort_number, day=t.tr.date(v.requested_at)))
+        else:
+            lines.append(_("{i}. {who} · #{number} · asked {day}", i=i, who=who, number=v.cohort_number,
+                           day=t.tr.date(v.requested_at)))
         buttons.append([Button(_("✅ Approve {i}", i=i), cb("sta", v.id)),
                         Button(_("❌ Reject {i}", i=i), cb("str", v.id))])
     if len(q.items) > MAX_ITEMS:

@@ -233,3 +233,19 @@ async def test_staff_queue_in_english_shows_ranks_in_english_and_long_titles_cut
     assert label == title_en[:39].rstrip() + "… (1)"
     queue = texts(await press(bot, "stq:enr-test"))
     assert f"직원{ME} (행정국, Grade 6)" in queue and "6급" not in queue
+
+
+async def test_after_forget_the_staff_queue_says_the_personal_data_was_deleted(bot, db):
+    (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff")
+    await add_people(db, [ME])
+    await add_people(db, [STAFF], role="staff", profile=False)
+    await press_forged(bot, f"enr:{cohort_id}")
+    await press(bot, f"enc:{cohort_id}")
+    await bot.say("/forget")
+    assert "개인정보를 삭제했습니다" in texts(await bot.say("1"))  # "Yes, delete it"
+
+    await bot.say(f":user {STAFF}")
+    await bot.say("/pending")
+    queue = texts(await press(bot, "stq:enr-test"))
+    assert "1. (개인정보 삭제됨) · 1회 · 신청일 2022년 1월 3일 (월)" in queue
+    assert "(–)" not in queue
