@@ -370,7 +370,14 @@ async def on_retire_text(t: Turn, text: str) -> None:
     # Other steps are answered with buttons; a typed programme, track or yes/no is understood too.
     hint = signup_request(text)
     if hint is not None:
-        await start(t, hint=hint)
+        await start(t, hint=None if hint == "any" else hint)
+        return
+    if step == "refused":
+        # The sign-up ended with a reason; its buttons (another programme, another date) still work, but
+        # typing is a new question: search it rather than insisting on those buttons.
+        from handlers.search import run_search
+
+        await run_search(t, text)
         return
     if await typed_choice(t, step, data, text):
         return

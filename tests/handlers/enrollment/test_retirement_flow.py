@@ -170,7 +170,12 @@ async def test_fifteen_years_from_retirement_is_refused_second_career_with_a_cle
     assert "2027년 6월 30일 (수) 이후에 시작하는 회차부터" in shown
     assert not any(d.startswith("ret:c:") for d in refused[-1].callback_data)
     assert await enrollments(db) == []
+    # Typing something else now is a search, not "please use the buttons above".
+    searched = text(await bot.say("엑셀"))
+    assert "버튼을 눌러 주세요" not in searched and "검색 결과" in searched
     # The other programme is still open to them.
+    await bot.say("인생이모작 신청")
+    await press(bot, "ret:keep")
     again = await press(bot, "ret:go")
     assert "어느 과정을" in text(again)
 
