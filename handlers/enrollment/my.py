@@ -50,8 +50,12 @@ async def on_cancel_ask(t: Turn, args: list[str]) -> None:
     v = await _mine(t, args)
     today = t.now.date()
     if not v.can_cancel(today):
-        t.answer(_("This request can no longer be cancelled here: {status}.", status=status_text(t.tr, v, today)),
-                 alert=True)
+        if v.status in svc.ACTIVE:  # still active, so the cohort has begun
+            t.answer(_("{name} has already started, so it cannot be cancelled here. Please contact the HRD Center.",
+                       name=view_name(t.tr, v)), alert=True)
+        else:
+            t.answer(_("This request can no longer be cancelled here: {status}.",
+                       status=status_text(t.tr, v, today)), alert=True)
         return
     text = _("Cancel your request for {name}?", name=view_name(t.tr, v)) + "\n" + _(
         "Dates: {period}", period=view_period(t.tr, v))

@@ -249,3 +249,20 @@ async def test_after_forget_the_staff_queue_says_the_personal_data_was_deleted(b
     queue = texts(await press(bot, "stq:enr-test"))
     assert "1. (개인정보 삭제됨) · 1회 · 신청일 2022년 1월 3일 (월)" in queue
     assert "(–)" not in queue
+
+
+async def test_once_the_cohort_has_begun_an_old_cancel_button_says_so(bot, db):
+    (cohort_id,) = await _setup(bot, db, capacity=5)  # 7–11 March 2022
+    await add_people(db, [ME])
+    await press_forged(bot, f"enr:{cohort_id}")
+    await press(bot, f"enc:{cohort_id}")
+    mine = await bot.say("/my")
+    cancel_data = next(d for d in mine[-1].callback_data if d.startswith("enx:"))
+
+    await bot.say(":advance 65d")  # 9 March: the cohort is running
+    mine = await bot.say("/my")
+    assert not any(d.startswith("enx:") for d in mine[-1].callback_data)  # no cancel button any more
+    sent = await press_forged(bot, cancel_data)  # the button of the earlier /my
+    alert = next(s.text for s in sent if s.method == "answerCallbackQuery")
+    assert "이미 시작되어 여기서 취소할 수 없습니다" in alert and "인재개발원에 문의" in alert
+    assert await _statuses(db) == {ME: "confirmed"}
