@@ -64,10 +64,17 @@ async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
     say("\n".join(lines), buttons)
 
 
+def _leave_reject_flow(t: Turn) -> None:
+    """Going back to the queue abandons a half-typed rejection: later text must not become its reason."""
+    if t.user.flow == REJECT_FLOW:
+        t.clear_flow()
+
+
 @on_turn
 async def on_pending(t: Turn) -> None:
     if t.refuse_unless_staff():
         return
+    _leave_reject_flow(t)
     await show_overview(t)
 
 
@@ -75,6 +82,7 @@ async def on_pending(t: Turn) -> None:
 async def on_queue_button(t: Turn, args: list[str]) -> None:
     if t.refuse_unless_staff():
         return
+    _leave_reject_flow(t)
     if args and args[0]:
         await show_course(t, str_arg(args, 0))
     else:
@@ -165,13 +173,35 @@ async def on_reject_reason(t: Turn, text: str) -> None:
         t.reply(_("Please keep the reason under {n} characters.", n=MAX_REASON))
         return
     enrollment_id = int(t.flow_data.get("enrollment_id") or 0)
-    t.clear_flow()
     v = await svc.get_enrollment(t.session, enrollment_id)
-    if v is None or not await _reject(t, v, reason):
+    if v is None or v.status not in ("pending", "waitlisted"):
+        t.clear_flow()
         t.reply(_("That request was already decided or no longer exists; nothing was changed."))
         return
-    t.reply(_("Rejected: {name}. The employee is notified with the reason.", name=view_name(t.tr, v)))
-    await show_course(t, v.course_id, edit=False)
+    # A typed reason is shown back before anything happens: text typed much later (a search, a note to
+    # someone else) must never reject a request by itself.
+    t.set_flow(REJECT_FLOW, "confirm", {"enrollment_id": v.id, "reason": reason})
+    t.reply(_("Reject the request for {name} with this reason?", name=view_name(t.tr, v)) + "\n“" + reason + "”",
+            [[Button(_("❌ Reject with this reason"), cb("stc", v.id))],
+             [Button(_("✍️ Type another reason"), cb("stw", v.id)), Button(_("⬅ Back"), cb("stq", v.course_id))]])
+
+
+@route("stc")
+async def on_reject_confirm(t: Turn, args: list[str]) -> None:
+    if t.refuse_unless_staff():
+        return
+    enrollment_id = int_arg(args, 0)
+    data = t.flow_data if t.user.flow == REJECT_FLOW and t.user.flow_step == "confirm" else {}
+    if int(data.get("enrollment_id") or 0) != enrollment_id or not data.get("reason"):
+        raise StaleButton(args)
+    reason = str(data["reason"])
+    t.clear_flow()
+    v = await _pending(t, args)
+    if await _reject(t, v, reason):
+        t.answer(t.tr("Rejected: {name}. The employee is notified with the reason.", name=view_name(t.tr, v)))
+    else:
+        t.answer(t.tr("Already decided by someone else; the list is refreshed."))
+    await show_course(t, v.course_id)
 
 
 @route("stb")

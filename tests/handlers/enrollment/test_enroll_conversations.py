@@ -109,10 +109,13 @@ async def test_staff_approve_and_reject_with_a_typed_reason_notify_each_employee
 
     await press(bot, "str")  # ❌ reject the remaining one
     await press(bot, "stw")  # type a reason
-    rejected = await bot.say("예산 사정으로 이번 회차는 어렵습니다")
+    shown = await bot.say("예산 사정으로 이번 회차는 어렵습니다")
+    assert "이 사유로 반려할까요?" in texts(shown) and "“예산 사정으로 이번 회차는 어렵습니다”" in texts(shown)
+    assert await _statuses(db) == {ME: "confirmed", OTHER: "pending"}  # nothing happens before the press
+    rejected = await press(bot, "stc")
     notice = texts(rejected, OTHER)
     assert "Not approved" in notice and "Reason: 예산 사정으로 이번 회차는 어렵습니다" in notice  # in English
-    assert "반려했습니다" in texts(rejected, STAFF)
+    assert any("반려했습니다" in s.text for s in rejected if s.chat_id != OTHER)
     assert await _statuses(db) == {ME: "confirmed", OTHER: "rejected"}
 
     await bot.say(f":user {OTHER}")
@@ -266,3 +269,35 @@ async def test_once_the_cohort_has_begun_an_old_cancel_button_says_so(bot, db):
     alert = next(s.text for s in sent if s.method == "answerCallbackQuery")
     assert "이미 시작되어 여기서 취소할 수 없습니다" in alert and "인재개발원에 문의" in alert
     assert await _statuses(db) == {ME: "confirmed"}
+
+
+async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_anyone(bot, db):
+    (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff")
+    await add_people(db, [ME])
+    await add_people(db, [STAFF], role="staff", profile=False)
+    await press_forged(bot, f"enr:{cohort_id}")
+    await press(bot, f"enc:{cohort_id}")
+
+    await bot.say(f":user {STAFF}")
+    await bot.say("/pending")
+    await press(bot, "stq:enr-test")
+    await press(bot, "str")
+    await press(bot, "stw")  # "type another reason" … then the staff member goes back to the queue instead
+    await bot.say("/pending")
+    searched = await bot.say("엑셀")  # later: a search
+    assert "반려" not in texts(searched)
+    assert await _statuses(db) == {ME: "pending"}
+
+    # Still in the prompt, a typed text is only shown back; a stale confirm button does nothing.
+    await bot.say("/pending")
+    await press(bot, "stq:enr-test")
+    await press(bot, "str")
+    await press(bot, "stw")
+    await bot.say("정원 초과")
+    await bot.say(":tick")
+    await bot.say("/pending")  # leaves the prompt: the confirm button shown before is stale now
+    async with db.sessionmaker() as s:
+        enrollment_id = (await s.execute(select(Enrollment.id))).scalar_one()
+    sent = await press_forged(bot, f"stc:{enrollment_id}")
+    assert any(s.method == "answerCallbackQuery" and "유효하지 않은 버튼" in s.text for s in sent)
+    assert await _statuses(db) == {ME: "pending"}
