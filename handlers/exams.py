@@ -146,8 +146,15 @@ async def show_card(t: Turn, round_id: str, *, edit: bool = True) -> None:
     (t.edit if edit else t.reply)(text, buttons)
 
 
+def _leave_slot_flow(t: Turn) -> None:
+    """Browsing the calendar again abandons an unanswered "my interview time" question, so later text searches."""
+    if t.user.flow == SLOT_FLOW:
+        t.clear_flow()
+
+
 @on_turn
 async def on_exams(t: Turn) -> None:
+    _leave_slot_flow(t)
     args = t.context.args or []
     if args and await cal.get_round(t.session, args[0]) is not None:
         await show_card(t, args[0], edit=False)
@@ -157,11 +164,13 @@ async def on_exams(t: Turn) -> None:
 
 @route("exl")
 async def on_list_button(t: Turn, args: list[str]) -> None:
+    _leave_slot_flow(t)
     await show_list(t, edit=True)
 
 
 @route("exr")
 async def on_round_button(t: Turn, args: list[str]) -> None:
+    _leave_slot_flow(t)
     await show_card(t, str_arg(args, 0))
 
 

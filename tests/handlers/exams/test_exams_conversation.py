@@ -130,3 +130,12 @@ async def test_english_speakers_read_the_calendar_and_reminders_in_english(bot):
 async def test_help_lists_the_exam_commands(bot):
     sent = await bot.say("/help")
     assert "/exams — 시험 일정과 알림" in sent[0].text and "/ics" in sent[0].text and "/myexams" in sent[0].text
+
+
+async def test_going_back_to_the_calendar_abandons_the_interview_time_question(bot):
+    await bot.say("/exams open-2022-2")
+    asked = await press(bot, "exi:open-2022-2")
+    assert "면접 날짜, 시간, 장소를 한 메시지로 보내 주세요" in texts(asked)
+    await bot.say("/exams")  # changed their mind
+    sent = await bot.say("엑셀")
+    assert "날짜를 찾지 못했습니다" not in texts(sent) and "검색 결과" in texts(sent)
