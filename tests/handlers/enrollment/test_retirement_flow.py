@@ -236,6 +236,10 @@ async def test_english_screens(bot, db):
     await press(bot, "ret:p")
     cohorts = await press(bot, "ret:keep")
     assert "Q4 2022" in text(cohorts)
+    await press(bot, "ret:c")
+    summary = text(await press(bot, "ret:f:0"))
+    assert "Programme: Planning a happy future (pre-retirement course) · 2 weeks" in summary  # no "(…) (…)"
+    assert "Applicant: 김서울, 인재개발원 교육기획과, Grade 5" in summary
 
 
 async def test_a_cohort_button_preselects_the_cohort_and_its_track(bot, db):
