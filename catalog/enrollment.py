@@ -11,7 +11,7 @@ turns a racing duplicate into a no-op ("duplicate", showing the existing request
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
@@ -529,6 +529,7 @@ class RosterRow:
     requested_at: datetime
     decided_at: datetime | None
     reason: str | None
+    details: dict = field(default_factory=dict)  # answers given with the request (retirement date, family programme)
 
 
 async def roster(session: AsyncSession, course_id: str) -> list[RosterRow] | None:
@@ -546,7 +547,7 @@ async def roster(session: AsyncSession, course_id: str) -> list[RosterRow] | Non
         out.append(RosterRow(
             p.full_name if p else "", p.department if p else "", p.rank if p else "", (p.employee_no or "") if p else "",
             c.number, c.start_on, c.end_on, c.precision, c.track, e.status, await _position(session, e),
-            e.requested_at, e.decided_at, e.reason,
+            e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
         ))
     return out
 

@@ -5,6 +5,7 @@ import argparse
 import csv
 import io
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.settings import Settings
@@ -46,15 +47,38 @@ def _fmt_moment(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _day(value) -> date | str:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return ""
+
+
 def roster_table(rows, tr, today=None) -> list[list]:
-    table: list[list] = [[tr(c) for c in COLUMNS]]
-    for r in rows:
+    """One row per request. The retirement sign-up's answers (expected retirement, family programme) get their own
+    columns when any request of the course has them, since the coordinator plans the family trip from them."""
+    details = [getattr(r, "details", None) or {} for r in rows]
+    with_retirement = any(d.get("retirement_on") for d in details)
+    with_family = any("family_programme" in d for d in details)
+    header = [tr(c) for c in COLUMNS]
+    if with_retirement:
+        header.append(tr("Expected retirement"))
+    if with_family:
+        header.append(tr("Family programme"))
+    table: list[list] = [header]
+    for r, d in zip(rows, details):
         status = "completed" if r.status == "confirmed" and today is not None and r.end_on < today else r.status
-        table.append([
+        row = [
             r.full_name, r.department, r.rank, r.employee_no, r.cohort_number, r.track or "", r.start_on, r.end_on,
             tr.period(r.start_on, r.end_on, r.precision), tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status,
             r.position or "", _fmt_moment(r.requested_at), _fmt_moment(r.decided_at), tr(r.reason) if r.reason else "",
-        ])
+        ]
+        if with_retirement:
+            row.append(_day(d["retirement_on"]) if d.get("retirement_on") else "")
+        if with_family:
+            row.append("" if "family_programme" not in d else
+                       tr("yes, with my family") if d["family_programme"] else tr("no"))
+        table.append(row)
     return table
 
 
@@ -69,10 +93,11 @@ def write_xlsx(table: list[list], title: str) -> bytes:
         ws.append(row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for col in ("G", "H"):
+    for col in ("G", "H", "O"):
         for cell in ws[col][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    widths = [12, 14, 8, 12, 6, 12, 11, 11, 30, 12, 8, 17, 17, 30]
+            if isinstance(cell.value, (date, datetime)):
+                cell.number_format = "yyyy-mm-dd"
+    widths = [12, 14, 8, 12, 6, 12, 11, 11, 30, 12, 8, 17, 17, 30, 12, 16]
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"

@@ -64,3 +64,30 @@ async def test_unknown_course_and_unwritable_path_are_one_line_errors(db, tmp_pa
                       monkeypatch, db)
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "cannot write" in err
+
+
+async def test_retirement_roster_has_the_expected_retirement_and_family_programme_answers(db, tmp_path, monkeypatch):
+    from datetime import date
+
+    from catalog.retirement import SignUp, programs, submit
+
+    await add_people(db, [5001, 5002])
+    async with session_scope(db.sessionmaker) as s:
+        future = next(p for p in await programs(s) if p.family_programme)
+        cohort = future.cohorts[-1]
+        await submit(s, user_id=5001, now=NOW, signup=SignUp(future.course_id, cohort.id, date(2030, 6, 30), family=True))
+        await submit(s, user_id=5002, now=NOW, signup=SignUp(future.course_id, cohort.id, date(2031, 12, 31), family=False))
+    target = tmp_path / "retire.xlsx"
+    assert await _run(["export", "enrollments", "--course", future.course_id, "--xlsx", str(target)],
+                      monkeypatch, db) == 0
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][-2:] == ("퇴직 예정일", "가족 프로그램")
+    people = {r[0]: r for r in rows[1:]}
+    assert people["직원5001"][-1] == "가족과 함께 참여" and people["직원5002"][-1] == "참여 안 함"
+    assert people["직원5001"][-2].date() == date(2030, 6, 30)
+
+    # An ordinary course keeps the plain columns.
+    await _three_requests(db)
+    plain = tmp_path / "plain.csv"
+    assert await _run(["export", "enrollments", "--course", "enr-test", "--csv", str(plain)], monkeypatch, db) == 0
+    assert "가족 프로그램" not in plain.read_bytes().decode("utf-8-sig")
