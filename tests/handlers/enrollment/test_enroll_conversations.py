@@ -155,7 +155,8 @@ async def test_a_forged_staff_button_from_a_non_staff_member_is_refused_and_chan
 
     await bot.say(f":user {OTHER}")
     assert "담당자" in texts(await bot.say("/pending"))  # the command is refused too
-    for data in (f"sta:{enrollment_id}", f"stx:{enrollment_id}:0", f"stw:{enrollment_id}", "stb:enr-test",
+    for data in (f"sta:{enrollment_id}", f"stx:{enrollment_id}:0", f"stw:{enrollment_id}", f"stc:{enrollment_id}",
+                 "stb:enr-test",
                  "stq:enr-test"):
         sent = await press_forged(bot, data)
         assert [(s.method, s.alert) for s in sent] == [("answerCallbackQuery", True)]
