@@ -20,13 +20,16 @@ def test_rank_refusal_names_the_required_and_the_persons_rank():
     refusal = check({"ranks": ["4급", "5급"]}, ME, START)
     assert refusal_text(refusal, KO) == ("이 과정은 4급, 5급 대상입니다. 프로필의 직급은 7급입니다. "
                                          "직급이 바뀌셨다면 /profile 에서 고쳐 주세요.")
-    assert "Grade 4, Grade 5" in refusal_text(refusal, EN) and "Grade 7" in refusal_text(refusal, EN)
+    assert refusal_text(refusal, EN).startswith("This course is for Grade 4, Grade 5 only; your profile says Grade 7.")
 
 
 def test_position_refusal_including_no_position():
-    assert "과장 대상" in refusal_text(check({"positions": ["과장"]}, ME, START), KO)
+    assert refusal_text(check({"positions": ["과장"]}, ME, START), KO) == (
+        "이 과정은 과장 대상입니다. 프로필의 직위는 ‘팀장’입니다. 직위가 바뀌셨다면 /profile 에서 고쳐 주세요.")
+    assert refusal_text(check({"positions": ["과장"]}, ME, START), EN).startswith(
+        "This course is for Division head (과장) only; your profile says Team leader (팀장).")
     text = refusal_text(check({"positions": ["팀장"]}, ME.with_changes(position=None), START), KO)
-    assert "팀장 대상" in text and "과장·팀장 직위 없음" in text
+    assert "팀장 대상" in text and "프로필의 직위는 ‘해당 없음’입니다" in text
     assert position_label(None, EN) == "none (neither 과장 nor 팀장)"
     assert rank_label("공무직", EN) == "Public service worker (공무직)" and rank_label("공무직", KO) == "공무직"
 
