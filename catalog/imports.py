@@ -156,10 +156,14 @@ def _read_csv(content: bytes) -> list[list[Any]]:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if i > MAX_ROWS + 1:
-            raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": MAX_ROWS}))
-        rows.append(row)
+    try:
+        # newline="": the csv module handles \r, \n and \r\n itself (also a bare \r inside a quoted cell).
+        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+            if i > MAX_ROWS + 1:
+                raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": MAX_ROWS}))
+            rows.append(row)
+    except csv.Error as exc:
+        raise FileProblem(Problem(N_("The file could not be read as CSV ({reason})."), {"reason": str(exc)})) from None
     return rows
 
 
