@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,15 +45,20 @@ async def cmd_exams(args) -> int:
             found = await rounds(session)
     finally:
         await engine.dispose()
-    if args.json:
-        print(json.dumps({"rounds": [round_json(r) for r in found]}, ensure_ascii=False, indent=1))
-        return 0
-    for r in found:
-        print(f"{r.id:22} {r.title}" + (f"  [{r.selection}명 {r.selection_note}]" if r.selection else ""))
-        for e in r.events:
-            when = e.start_on.isoformat() + (f" – {e.end_on.isoformat()}" if e.end_on != e.start_on else "")
-            mark = "" if e.precision == "day" else f"  ({e.precision} precision: exact dates to be announced)"
-            print(f"{'':22}   {e.kind:10} {when}{mark}")
+    try:
+        if args.json:
+            print(json.dumps({"rounds": [round_json(r) for r in found]}, ensure_ascii=False, indent=1))
+            return 0
+        for r in found:
+            print(f"{r.id:22} {r.title}" + (f"  [{r.selection}명 {r.selection_note}]" if r.selection else ""))
+            for e in r.events:
+                when = e.start_on.isoformat() + (f" – {e.end_on.isoformat()}" if e.end_on != e.start_on else "")
+                mark = "" if e.precision == "day" else f"  ({e.precision} precision: exact dates to be announced)"
+                print(f"{'':22}   {e.kind:10} {when}{mark}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hrdbot exams --json | head`: the reader has had enough; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 

@@ -59,3 +59,16 @@ def test_import_rejects_unknown_kinds_and_files(env, capsys):
     odd.write_bytes(b"%PDF")
     assert main(["import", "interview-slots", str(odd)]) == 2
     assert "use .csv or .xlsx" in capsys.readouterr().err
+
+
+def test_exams_json_piped_into_head_ends_quietly(env):
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())",
+                             "exams", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
+    proc.stdout.close()  # the reader is gone before anything is printed, like `| head` that has had enough
+    _out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and proc.returncode == 0
