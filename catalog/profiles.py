@@ -222,13 +222,25 @@ def clean_rank(text: str | None) -> str:
     return raw
 
 
+_POSITION_WORDS = {"과장": "과장", "divisionhead": "과장", "divisiondirector": "과장", "director": "과장",
+                   "팀장": "팀장", "teamleader": "팀장", "teamlead": "팀장"}
+_NO_POSITION = ("", "none", "no", "n", "neither", "nope", "없음", "해당없음", "-", "x")
+_NEGATION = ("아니", "아닙", "아님", "아뇨", "없어", "없습", "않", "not")
+
+
 def clean_position(text: str | None) -> str | None:
-    raw = _tidy(text).replace(" ", "")
-    if raw in ("", "none", "없음", "해당없음", "-"):
+    """과장, 팀장 or None, also from a typed sentence: `저는 과장입니다`, `팀장이에요`, `아니요`, `해당 없어요`,
+    `team leader`. Anything unclear (a negation with a position in it, both positions) is refused."""
+    raw = re.sub(r"[\s.,!?~'\"()]+", "", _tidy(text).lower())
+    if raw in _NO_POSITION:
         return None
-    if raw not in POSITIONS:
-        raise ProfileError("position", positions=list(POSITIONS))
-    return raw
+    named = {value for word, value in _POSITION_WORDS.items() if word in raw}
+    negated = any(word in raw for word in _NEGATION)
+    if not named and (negated or raw.startswith(("해당", "no", "neither"))):
+        return None  # 아니요, 해당 없어요, 둘 다 아닙니다
+    if len(named) == 1 and not negated:
+        return named.pop()
+    raise ProfileError("position", positions=list(POSITIONS))
 
 
 def clean_employee_no(text: str | None) -> str | None:

@@ -138,7 +138,7 @@ def error_text(err: ProfileError, tr: Translator) -> str:
         "department_empty": _("Please type your department."),
         "too_long": _("That is too long (at most {limit} characters).", limit=p.get("limit", 64)),
         "rank": _("Please choose one of: {ranks}.", ranks=", ".join(RANKS)),
-        "position": _("Please press one of the buttons."),
+        "position": _("Please press a button, or type 과장, 팀장 or 해당 없음."),
         "employee_no": _("An employee number has only digits, letters and '-' (at most {limit}).",
                          limit=p.get("limit", 32)),
         "date_format": _("I could not read that date. Please write it like 2032.6.30, 2032-06-30 or 2032년 6월."),

@@ -83,6 +83,14 @@ def test_names_positions_and_employee_numbers():
         clean_name("가" * 65)
     assert err.value.code == "too_long"
     assert clean_position("팀장") == "팀장" and clean_position("없음") is None and clean_position(None) is None
+    # typed sentences at the "과장 또는 팀장이신가요?" question
+    assert clean_position("저는 과장입니다") == "과장" and clean_position("팀장이에요") == "팀장"
+    assert clean_position("team leader") == "팀장" and clean_position("Division head") == "과장"
+    for none in ("아니요", "해당 없어요", "둘 다 아닙니다", "no, neither"):
+        assert clean_position(none) is None, none
+    for unclear in ("팀장 아님", "과장 팀장", "과장은 아닙니다"):  # a negation or both: ask again rather than guess
+        with pytest.raises(ProfileError):
+            clean_position(unclear)
     with pytest.raises(ProfileError):
         clean_position("국장")
     assert clean_employee_no(" 2021-0345 ") == "2021-0345" and clean_employee_no("") is None

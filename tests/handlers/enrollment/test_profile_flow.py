@@ -218,3 +218,18 @@ async def test_an_old_or_forged_delete_button_deletes_nothing(bot, db):
     stale = await bot.feed(bot.callback_update(ME, 1, "fgt:yes"))
     assert any(s.method == "answerCallbackQuery" and s.alert for s in stale)
     assert await profile_row(db) is not None
+
+
+async def test_a_typed_sentence_answers_the_position_question(bot, db):
+    await bot.say("/profile")
+    await press(bot, "prf:yes")
+    await bot.say("김서울")
+    await bot.say("인재개발원 교육기획과")
+    await bot.say("6급")
+    unclear = await bot.say("팀장은 아닙니다")  # a negation naming a position: ask again, do not guess
+    assert "과장, 팀장, 해당 없음 중 하나를 입력해 주세요" in text(unclear)
+    number = await bot.say("저는 과장입니다")
+    assert "직원번호" in text(number)
+    for _ in range(3):
+        await press(bot, "prf:skip")
+    assert (await profile_row(db)).position == "과장"
