@@ -408,6 +408,17 @@ async def typed_choice(t: Turn, step: str | None, data: dict, text: str) -> bool
             data["track"] = found[0].name
             await ask_cohort(t, program, data, edit=False)
             return True
+    elif step == "cohort":
+        m = re.fullmatch(r"#?(\d{1,2})(?:회차|회|기|번)?", typed)
+        if m:
+            program = await _program(t, data)
+            profile = await get_profile(t.session, t.user.id)
+            me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
+            choice = next((ch for ch in cohort_choices(program, me, t.now.date(), data.get("track"))
+                           if ch.ok and ch.cohort.number == int(m.group(1))), None)
+            if choice is not None:
+                await chose_cohort(t, program, data, choice.cohort, edit=False)
+                return True
     elif step == "family":
         answer = True if typed.startswith(YES) else False if typed.startswith(NO) else None
         if answer is not None:

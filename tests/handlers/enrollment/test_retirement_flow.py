@@ -273,6 +273,9 @@ async def test_typed_answers_work_where_buttons_are_offered(bot, db):
     assert "1회:" in text(cohorts) and "2회:" not in text(cohorts)
     hint = await bot.say("아무거나")
     assert "버튼" in text(hint)
+    assert "버튼" in text(await bot.say("2회"))  # 2회 is the other track's: not offered here
+    summary = await bot.say("3회")  # a cohort number, typed
+    assert "회차: 3회" in text(summary) and "분야: 귀농귀촌" in text(summary)
 
     await bot.say("/retire")
     await bot.say("미래설계")
