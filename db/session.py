@@ -10,6 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from db.sqlite_onehop import OneHopConnection
+from db.sqlite_onehop import dbapi as onehop_dbapi
+
 
 def default_database_url() -> str:
     """A SQLite file in the user's data dir, so the console works with no configuration."""
@@ -30,6 +33,8 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)
 
+    if make_url(url).get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", onehop_dbapi())  # one thread hop per statement instead of four (see there)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -48,7 +53,11 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         # SQLite has no SELECT … FOR UPDATE. Every transaction takes the write lock up front
         # (BEGIN IMMEDIATE), so "count seats, then insert" can never interleave with another
         # writer and a read never has to be upgraded to a write (which fails with SQLITE_BUSY).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, OneHopConnection):
+            dbapi_connection.begin_with_next_statement("BEGIN IMMEDIATE")  # same hop as the first statement
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
