@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Cohort, Course, Enrollment
@@ -68,20 +68,88 @@ def cohort_view(c: Cohort, taken: int) -> CohortView:
                       taken, c.track, c.track_en, c.status)
 
 
-async def course_card(session: AsyncSession, course_id: str) -> CourseCard | None:
-    course = await session.get(Course, course_id)
-    if course is None or not course.active:
+@dataclass(frozen=True)
+class _CourseText:
+    """What a card shows that only an import changes: the course's texts and its cohorts' dates and numbers."""
+
+    course: tuple  # CourseCard's fields before `cohorts`
+    cohorts: dict[int, tuple]  # cohort id -> (number, start_on, end_on, precision, capacity_estimated, track, track_en)
+
+
+class CardCache:
+    """Per-process cache of course cards' static parts. Seats, capacity, a cohort's status, the course being
+    active and the set of its cohorts are read live on every card (one query); the cache only saves reading
+    the texts again. Clear it when the catalog is imported (`Services.catalog_changed`)."""
+
+    MAX = 5000
+
+    def __init__(self) -> None:
+        self._text: dict[str, _CourseText] = {}
+
+    def clear(self) -> None:
+        self._text.clear()
+
+    def get(self, course_id: str) -> _CourseText | None:
+        return self._text.get(course_id)
+
+    def put(self, course_id: str, text: _CourseText) -> None:
+        if len(self._text) >= self.MAX:
+            self._text.clear()
+        self._text[course_id] = text
+
+
+_TAKEN = (select(func.count()).where(Enrollment.cohort_id == Cohort.id, Enrollment.status.in_(SEAT_HOLDING))
+          .correlate(Cohort).scalar_subquery())
+# Built once (the statements are the same for every card; SQLAlchemy then reuses their compiled form).
+_LIVE = (select(Course.active, Cohort.id, Cohort.status, Cohort.capacity, _TAKEN)
+         .select_from(Course).outerjoin(Cohort, Cohort.course_id == Course.id)
+         .where(Course.id == bindparam("course_id")))
+_COURSE_TEXT = select(Course.id, Course.title, Course.title_en, Course.category, Course.topic, Course.delivery,
+                      Course.duration_ko, Course.duration_en, Course.audience, Course.audience_en, Course.eligibility,
+                      Course.approval, Course.description, Course.description_en).where(Course.id == bindparam("course_id"))
+_COHORT_TEXT = select(Cohort.id, Cohort.number, Cohort.start_on, Cohort.end_on, Cohort.precision,
+                      Cohort.capacity_estimated, Cohort.track, Cohort.track_en
+                      ).where(Cohort.course_id == bindparam("course_id"))
+
+
+async def _live(session: AsyncSession, course_id: str) -> list:
+    """(active, cohort id, status, capacity, seats taken) per cohort; one row with a None cohort when it has none."""
+    return (await session.execute(_LIVE, {"course_id": course_id})).all()
+
+
+async def _load_text(session: AsyncSession, course_id: str) -> _CourseText | None:
+    course = (await session.execute(_COURSE_TEXT, {"course_id": course_id})).first()
+    if course is None:
         return None
-    cohorts = (await session.execute(
-        select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.number)
-    )).scalars().all()
-    taken = await seats_taken(session, [c.id for c in cohorts])
-    return CourseCard(
-        course.id, course.title, course.title_en, course.category, course.topic, course.delivery,
-        course.duration_ko, course.duration_en, course.audience, course.audience_en, dict(course.eligibility or {}),
-        course.approval, course.description, course.description_en,
-        tuple(cohort_view(c, taken.get(c.id, 0)) for c in cohorts),
-    )
+    cohorts = (await session.execute(_COHORT_TEXT, {"course_id": course_id})).all()
+    return _CourseText(tuple(course), {row[0]: tuple(row[1:]) for row in cohorts})
+
+
+async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache | None = None) -> CourseCard | None:
+    """The card of an active course, seats counted now. With `cache`, the texts come from it (one query a card)."""
+    live = await _live(session, course_id)
+    if not live or not live[0][0]:
+        return None
+    cohort_ids = {row[1] for row in live if row[1] is not None}
+    text = cache.get(course_id) if cache is not None else None
+    if text is None or text.cohorts.keys() != cohort_ids:
+        text = await _load_text(session, course_id)
+        if text is None:
+            return None
+        if cache is not None:
+            cache.put(course_id, text)
+    views = []
+    for _active, cohort_id, status, capacity, taken in live:
+        static = text.cohorts.get(cohort_id)
+        if static is None:
+            continue
+        number, start_on, end_on, precision, estimated, track, track_en = static
+        views.append(CohortView(cohort_id, number, start_on, end_on, precision, capacity, estimated, taken or 0,
+                                track, track_en, status))
+    views.sort(key=lambda v: v.number)
+    fields = list(text.course)
+    fields[10] = dict(fields[10] or {})  # eligibility: a fresh dict per card
+    return CourseCard(*fields, cohorts=tuple(views))
 
 
 async def active_courses(session: AsyncSession) -> list[Course]:

@@ -121,7 +121,7 @@ def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button
 
 
 async def show_card(t: Turn, course_id: str, *, edit: bool = False) -> None:
-    card = await course_card(t.session, course_id)
+    card = await course_card(t.session, course_id, cache=t.services.cards)
     if card is None:
         raise StaleButton(course_id)
     text, buttons = render_card(card, t.tr)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.courses import CardCache
 from db.clock import Clock
 
 
@@ -17,15 +18,23 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     default_language: str = "ko"
     search: Any = None  # catalog.search.SearchIndex, rebuilt when the catalog changes
+    cards: CardCache = field(default_factory=CardCache)  # course cards' texts, cleared when the catalog changes
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)  # wakes the dispatcher after a commit
     extras: dict[str, Any] = field(default_factory=dict)
 
-    async def reload_search(self) -> None:
+    async def catalog_changed(self) -> None:
+        """Call after courses or cohorts were imported or edited: forgets cached card texts, rebuilds search."""
         from catalog.search.loader import load_index
         from db.session import session_scope
 
+        self.cards.clear()
         async with session_scope(self.sessionmaker) as session:
             self.search = await load_index(session)
+        self.cards.clear()  # a card read while the index was being rebuilt may hold the old texts
+
+    async def reload_search(self) -> None:
+        """The older name of `catalog_changed` (same effect)."""
+        await self.catalog_changed()
 
 
 SERVICES_KEY = "hrdbot.services"
