@@ -185,7 +185,10 @@ async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetRe
 
 # -- validating answers -----------------------------------------------------------------------------------
 def _tidy(text: str | None) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+    """NFKC, one space between words, no control characters (PostgreSQL refuses NUL in text)."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
+                   if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def clean_name(text: str | None) -> str:

@@ -279,7 +279,16 @@ async def on_profile_text(t: Turn, text: str) -> None:
     step = t.user.flow_step or ""
     data = t.flow_data
     if step == "consent":
-        t.reply(t.tr("Please press “I agree” or “No, thank you” first (or /cancel)."), consent_buttons(t.tr))
+        if not data.get("reminded"):
+            data["reminded"] = True
+            t.set_flow(FLOW, "consent", data)
+            t.reply(t.tr("Please press “I agree” or “No, thank you” first (or /cancel)."), consent_buttons(t.tr))
+            return
+        # Reminded once already: the person has moved on. Their text is a search; the consent buttons above
+        # still work if they come back to them.
+        from handlers.search import run_search
+
+        await run_search(t, text)
         return
     if step not in QUESTIONS:
         t.clear_flow()

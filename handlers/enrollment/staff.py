@@ -5,6 +5,8 @@ database: a forged or stale button gets a polite answer and changes nothing.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from catalog import enrollment as svc
 from handlers.callbacks import StaleButton, cb, int_arg, route, str_arg
 from handlers.enrollment.refusals import rank_label
@@ -165,7 +167,7 @@ async def on_reject_reason(t: Turn, text: str) -> None:
     if t.refuse_unless_staff():
         t.clear_flow()
         return
-    reason = " ".join(text.split())
+    reason = " ".join("".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split())
     if not reason:
         t.reply(_("Please type the reason in words, or /cancel."))
         return

@@ -4,6 +4,7 @@ turns into words."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -32,7 +33,8 @@ class SlotError(ValueError):
 
 
 def parse_slot(text: str, year: int, period: tuple[date, date] | None = None) -> ParsedSlot:
-    text = " ".join((text or "").split())
+    # no control characters (PostgreSQL refuses NUL in text)
+    text = " ".join("".join(ch for ch in (text or "") if ch.isspace() or unicodedata.category(ch) != "Cc").split())
     if len(text) > 300:
         raise SlotError("too_long")
     dm = DATE_RE.search(text)

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from catalog.profiles import (
-    RANKS, ProfileError, clean_employee_no, clean_name, clean_position, clean_rank, forget, get_profile,
-    parse_day, save_profile, update_profile,
+    RANKS, ProfileError, clean_department, clean_employee_no, clean_name, clean_position, clean_rank, forget,
+    get_profile, parse_day, save_profile, update_profile,
 )
 from db.clock import FakeClock
 from db.models import Cohort, Enrollment, ExamRound, ExamSubscription, InterviewSlot, Profile, User
@@ -193,3 +193,9 @@ async def test_forget_deletes_personal_data_and_keeps_seat_records_without_it(db
     async with session_scope(db.sessionmaker) as session:  # twice is harmless
         again = await forget(session, 501, NOW)
     assert not again.profile_deleted and again.details_cleared == 0
+
+
+def test_control_characters_never_reach_the_database():
+    # PostgreSQL refuses NUL in text; a pasted answer may carry one.
+    assert clean_name("김\x00서울") == "김서울" and clean_department("교육\x00기획과\x07") == "교육기획과"
+    assert clean_name("👨\u200d👩\u200d👧 김") == "👨\u200d👩\u200d👧 김"  # joiners inside emoji are kept

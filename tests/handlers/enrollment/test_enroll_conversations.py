@@ -302,3 +302,21 @@ async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_any
     sent = await press_forged(bot, f"stc:{enrollment_id}")
     assert any(s.method == "answerCallbackQuery" and "유효하지 않은 버튼" in s.text for s in sent)
     assert await _statuses(db) == {ME: "pending"}
+
+
+async def test_a_typed_reason_with_a_nul_is_stored_without_it(bot, db):
+    (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff")
+    await add_people(db, [ME])
+    await add_people(db, [STAFF], role="staff", profile=False)
+    await press_forged(bot, f"enr:{cohort_id}")
+    await press(bot, f"enc:{cohort_id}")
+    await bot.say(f":user {STAFF}")
+    await bot.say("/pending")
+    await press(bot, "stq:enr-test")
+    await press(bot, "str")
+    await press(bot, "stw")
+    await bot.say("예산\x00 부족")
+    sent = await press(bot, "stc")
+    assert "사유: 예산 부족" in texts(sent, ME)
+    async with db.sessionmaker() as s:
+        assert (await s.execute(select(Enrollment.reason))).scalar_one() == "예산 부족"

@@ -59,6 +59,10 @@ async def test_consent_comes_first_and_says_what_why_and_how_long(bot, db):
     # Typing instead of answering does not skip the consent.
     again = await bot.say("김서울")
     assert "먼저" in text(again) and await profile_row(db) is None
+    # Reminded once; typing on means the person has moved on: a search, not the same reminder again.
+    searched = text(await bot.say("엑셀"))
+    assert "먼저" not in searched and "검색 결과" in searched
+    assert "성함" in text(await bot.feed(bot.callback_update(ME, 1, "prf:yes")))  # the consent buttons still work
 
 
 async def test_declining_stores_nothing_and_explains(bot, db):

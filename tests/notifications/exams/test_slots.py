@@ -40,3 +40,7 @@ def test_bad_slots_are_refused_with_a_reason(text, code):
     with pytest.raises(SlotError) as err:
         parse_slot(text, 2022, PERIOD)
     assert err.value.code == code
+
+
+def test_a_nul_in_the_place_is_dropped():
+    assert parse_slot("8/24 14:00 본\x00관", 2022, PERIOD).place == "본관"
