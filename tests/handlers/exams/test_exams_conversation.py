@@ -124,7 +124,7 @@ async def test_english_speakers_read_the_calendar_and_reminders_in_english(bot):
     assert "write the month first" in sent[0].text
     await bot.say("/cancel")
     sent = await bot.say(":advance 47d")
-    assert len(sent) == 1 and sent[0].text.startswith("📝 Written exam is in 7 days (Sat, Feb 26, 2022)")
+    assert len(sent) == 1 and sent[0].text.startswith("📝 Written exam: in 7 days (Sat, Feb 26, 2022).")
 
 
 async def test_help_lists_the_exam_commands(bot):

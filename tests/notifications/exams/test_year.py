@@ -65,7 +65,8 @@ async def test_a_year_of_reminders_each_sent_exactly_once_across_a_kill_and_rest
     en = [m.text for m in runner.messages if m.chat_id == EN]
     assert any("필기시험까지 7일 남았습니다 — 2022년 2월 26일 (토)" in t for t in ko)
     assert any("내일은 필기시험 날입니다" in t and "입실" in t for t in ko)
-    assert any("Written exam is tomorrow (Sat, Feb 26, 2022)" in t for t in en)
+    assert any("Written exam: tomorrow (Sat, Feb 26, 2022)" in t for t in en)
+    assert any(t.startswith("🏁 Results: in 7 days") for t in en)  # not "Results is in 7 days"
     assert not any("필기" in t for t in en)
     # The applicant with a personal slot was reminded of it, never of the round's interview period.
     mine = [m.text for m in runner.messages if m.chat_id == SLOT and "면접시험" in m.text
