@@ -50,7 +50,10 @@ def test_retirement_refusals_say_how_far_and_from_when():
     assert "within 10 years of retirement" in en and "about 15 years" in en and "Wed, Jun 30, 2027" in en
     retired = refusal_text(check({"retirement_within_years": 10}, ME.with_changes(retirement_on=date(2022, 2, 28)),
                                  START), KO)
-    assert "2022년 2월 28일" in retired and "신청할 수 없습니다" in retired
+    assert retired == ("퇴직 예정일이 이 회차 시작일보다 빨라 이 회차는 신청할 수 없습니다. "
+                       "퇴직 예정일: 2022년 2월 28일 (월), 회차 시작일: 2022년 5월 9일 (월).")  # no "(…(월))"
+    not_yet = refusal_text(check({"hired_within_months": 24}, ME.with_changes(hired_on=date(2022, 6, 1)), START), KO)
+    assert "임용일: 2022년 6월 1일 (수), 회차 시작일: 2022년 5월 9일 (월)." in not_yet
     missing = refusal_text(check({"retirement_within_years": 10}, ME.with_changes(retirement_on=None), START), KO)
     assert "/retire" in missing
 
