@@ -103,16 +103,26 @@ def card_view(card: cal.RoundCard, tr: Translator) -> tuple[str, list[list[Butto
     if note:
         lines += ["", note]
     lines.append("")
+    reminded = [e for e in info.events if offsets_for(e.kind)]  # the kinds that get reminders, in date order
+    labels = ", ".join(dict.fromkeys(event_label(e.kind, tr) for e in reminded))
+    awaited = [e for e in reminded if not e.exact]  # dates known only to the month or quarter (so far)
     if card.subscribed:
         upcoming = [r for r in card.reminders if r.status == "planned"]
         if upcoming:
             lines.append(tr("✅ Subscribed. Next reminders:"))
             lines += [f"  • {tr.datetime(r.due_at)} — {event_label(r.event_kind, tr)}" for r in upcoming[:3]]
+        elif awaited:
+            lines.append(tr("✅ Subscribed. The exact dates are not announced yet; I will tell you when they are."))
         else:
             lines.append(tr("✅ Subscribed. No reminder is due any more for this exam."))
+    elif not reminded:
+        lines.append(tr("Subscribe to be told when the dates of this exam change."))
+    elif len(awaited) == len(reminded):
+        lines.append(tr("Subscribe to be told when the exact dates are announced; then you get a reminder 7 days "
+                        "before, the evening before and on the morning of each: {events}.", events=labels))
     else:
-        lines.append(tr("Subscribe to get a reminder 7 days before, the evening before and on the morning of the "
-                        "written exam, your interview and the results."))
+        lines.append(tr("Subscribe to get a reminder 7 days before, the evening before and on the morning of each: "
+                        "{events}.", events=labels))
     buttons = [[Button(tr("🔕 Unsubscribe"), cb("exu", info.id)) if card.subscribed
                 else Button(tr("🔔 Subscribe"), cb("exs", info.id))]]
     row = []

@@ -139,3 +139,16 @@ async def test_going_back_to_the_calendar_abandons_the_interview_time_question(b
     await bot.say("/exams")  # changed their mind
     sent = await bot.say("엑셀")
     assert "날짜를 찾지 못했습니다" not in texts(sent) and "검색 결과" in texts(sent)
+
+
+async def test_a_round_known_only_to_the_quarter_says_what_subscribing_brings(bot):
+    card = (await bot.say("/exams career-2022-q2"))[-1].text
+    assert "필기시험" not in card  # 경력채용 has no written exam: the promise names what it has
+    assert "정확한 날짜가 발표될 때 알려 드리고, 그 뒤 면접시험, 합격자 발표 7일 전" in card
+    sent = await press(bot, "exs:career-2022-q2")
+    assert any("정확한 날짜가 발표되면 알려 드립니다" in s.text for s in sent if s.method == "answerCallbackQuery")
+    card = [s for s in sent if s.method.startswith("edit")][-1].text
+    assert "아직 정확한 날짜가 발표되지 않았습니다" in card and "남은 알림은 없습니다" not in card
+
+    card = (await bot.say("/exams open-2022-1"))[-1].text
+    assert "구독하면 필기시험, 면접시험, 합격자 발표 7일 전, 전날 저녁, 당일 아침에 알려 드립니다." in card
