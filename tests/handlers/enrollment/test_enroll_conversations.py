@@ -76,7 +76,7 @@ async def test_full_cohort_waitlist_then_a_cancellation_promotes_and_notifies(bo
     assert "취소되었습니다" in texts(sent, ME)
     # the console ran the outbox after the turn: the person waiting got their notice, dates on their own line
     notice = texts(sent, OTHER)
-    assert "🎉 엑셀 실무 테스트과정 1회에 자리가 나서 대기에서 올라가 수강이 확정되었습니다." in notice
+    assert "🎉 엑셀 실무 테스트과정 1회에 자리가 나서 대기 순번에 따라 수강이 확정되었습니다." in notice
     assert "\n교육 기간: 2022년 3월 7일 (월) – 2022년 3월 11일 (금)" in notice
     assert await _statuses(db) == {ME: "cancelled", OTHER: "confirmed"}
 
