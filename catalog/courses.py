@@ -127,6 +127,8 @@ async def _load_text(session: AsyncSession, course_id: str) -> _CourseText | Non
 
 async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache | None = None) -> CourseCard | None:
     """The card of an active course, seats counted now. With `cache`, the texts come from it (one query a card)."""
+    if not course_id or len(course_id) > 32 or "\x00" in course_id:  # no such id (PostgreSQL refuses NUL in text)
+        return None
     live = await _live(session, course_id)
     if not live or not live[0][0]:
         return None

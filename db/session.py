@@ -33,9 +33,19 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)
 
-    if make_url(url).get_driver_name() == "aiosqlite":
+    parsed = make_url(url)
+    if parsed.get_driver_name() == "aiosqlite":
         kwargs.setdefault("module", onehop_dbapi())  # one thread hop per statement instead of four (see there)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    if parsed.database not in (None, "", ":memory:") and "poolclass" not in kwargs:
+        # Every transaction takes the write lock (below), so transactions run one at a time anyway. One
+        # connection makes the others wait their turn in asyncio, first come first served, instead of in
+        # SQLite's busy handler (sleep-and-retry, which starves some and wakes late).
+        # So never open a second session while holding one in the same task: it would wait for itself.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
+    kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test

@@ -78,5 +78,6 @@ async def test_a_card_without_cache_reads_everything(db):
     card = await _card(db, None)
     assert card.title_en == "Card course" and [c.number for c in card.cohorts] == [1, 2]
     async with session_scope(db.sessionmaker) as session:
-        assert await course_card(session, "no-such-course") is None
+        for missing in ("no-such-course", "", "\x00", "bench-card\x00", "x" * 200):
+            assert await course_card(session, missing) is None
         assert (await session.execute(select(Course.id).where(Course.id == "bench-card"))).scalar_one()
