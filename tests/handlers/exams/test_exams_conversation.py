@@ -67,6 +67,8 @@ async def test_my_interview_time_is_validated_then_replaces_the_period(bot):
     assert "시간을 찾지 못했습니다" in sent[0].text
     sent = await bot.say("10/24 14:00 본관")
     assert "면접 기간을 벗어난 날짜입니다. 면접 기간: 2022년 8월 17일 (수) – 2022년 9월 7일 (수)" in sent[0].text
+    sent = await bot.say("8/24 05:00 본관")
+    assert "면접은 오전 7시부터 오후 9시 사이에 진행됩니다" in sent[0].text  # Korean times read 오전/오후
     sent = await bot.say("24/8 14:00 본관")  # day first, as written abroad: say which order we read
     assert "월/일 순서로 적어 주세요" in sent[0].text
     sent = await bot.say("8/24 14:00 서울시인재개발원 별관 2층")
