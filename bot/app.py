@@ -64,19 +64,11 @@ class Runtime:
 
 
 def periodic_jobs() -> list:
-    """Jobs other features contribute (reminder planning, scheduled broadcasts). Each: async fn(runtime)."""
-    import importlib
+    """The scheduler tick's jobs (exam reminders, scheduled broadcasts and their reports). Each: async fn(runtime)."""
+    from notifications.broadcasts import jobs as broadcast_jobs
+    from notifications.exams import jobs as exam_jobs
 
-    jobs = []
-    for name in ("notifications.exams.jobs", "notifications.broadcasts.jobs"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        jobs.extend(module.JOBS)
-    return jobs
+    return [*exam_jobs.JOBS, *broadcast_jobs.JOBS]
 
 
 async def build_runtime(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,

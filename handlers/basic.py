@@ -11,23 +11,35 @@ from notifications.messages import Button
 
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 
-# (command, description) shown by /help; features add theirs to this list in their register().
+# (command, description) shown by /help; features add theirs with add_help() in their register().
 HELP: list[tuple[str, str]] = [
     ("search", N_("search courses (or just type keywords)")),
     ("about", N_("the HRD Center and its 2022 plan")),
     ("lang", N_("change language / 언어 변경")),
     ("cancel", N_("stop what you are doing")),
 ]
+STAFF_HELP: list[tuple[str, str]] = []  # shown only to staff: other people never see staff commands
+
+
+def add_help(*entries: tuple[str, str], staff: bool = False) -> None:
+    """Add /help lines once (register() may run for several Applications in one process)."""
+    target = STAFF_HELP if staff else HELP
+    for entry in entries:
+        if entry[0] not in {name for name, _desc in target}:
+            target.append(entry)
 
 
 def language_buttons() -> list[list[Button]]:
     return [[Button(LANGUAGE_NAMES[code], cb("lang", code)) for code in LANGUAGES]]
 
 
-def help_text(tr: Translator) -> str:
+def help_text(tr: Translator, staff: bool = False) -> str:
     _ = tr
     lines = [_("Type what you are looking for — 엑셀, 태국어, 리더십, 퇴직 준비 — and I will find the courses."), ""]
     lines += [f"/{name} — {tr(desc)}" for name, desc in HELP]
+    if staff and STAFF_HELP:
+        lines += ["", _("For HRD Center staff:")]
+        lines += [f"/{name} — {tr(desc)}" for name, desc in STAFF_HELP]
     return "\n".join(lines)
 
 
@@ -38,7 +50,7 @@ async def on_start(t: Turn) -> None:
     name = t.update.effective_user.first_name or ""
     text = _("Hello {name}! I am the assistant of the Seoul Metropolitan Government HRD Center (서울시 인재개발원).",
              name=name).replace("  ", " ")
-    t.reply(text + "\n\n" + help_text(t.tr))
+    t.reply(text + "\n\n" + help_text(t.tr, t.is_staff))
     if not t.user.language_chosen:
         # Offered, never forced: free text searches whatever is pressed.
         t.reply(_("Language: 한국어 or English? You can change it any time with /lang."), language_buttons())
@@ -46,7 +58,7 @@ async def on_start(t: Turn) -> None:
 
 @on_turn
 async def on_help(t: Turn) -> None:
-    t.reply(help_text(t.tr))
+    t.reply(help_text(t.tr, t.is_staff))
 
 
 @on_turn
@@ -61,7 +73,10 @@ async def on_lang_button(t: Turn, args: list[str]) -> None:
         raise StaleButton(code)
     t.set_language(code)
     t.edit(t.tr("Language set to English.") if code == "en" else t.tr("Language set to Korean."))
-    t.reply(help_text(t.tr))
+    if t.user.flow:  # mid-conversation: keep it, and say so rather than burying the question under /help
+        t.reply(t.tr("You can go on where you were: answer the last question, or send /cancel to stop."))
+    else:
+        t.reply(help_text(t.tr, t.is_staff))
 
 
 @on_turn

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from telegram.ext import Application, CommandHandler
 
-from handlers.basic import HELP
+from handlers.basic import add_help
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.flows import text_step
 from handlers.notices import notice
@@ -373,9 +373,7 @@ HELP_ENTRIES = [
 
 
 def register(app: Application) -> None:
-    for entry in HELP_ENTRIES:
-        if entry not in HELP:
-            HELP.append(entry)
+    add_help(*HELP_ENTRIES)
     app.add_handler(CommandHandler("exams", on_exams))
     app.add_handler(CommandHandler("myexams", on_myexams))
     app.add_handler(CommandHandler("ics", on_ics))

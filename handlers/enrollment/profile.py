@@ -428,6 +428,4 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("profile", on_profile_command))
     app.add_handler(CommandHandler("forget", on_forget_command))
-    for entry in HELP_ENTRIES:
-        if entry not in basic.HELP:
-            basic.HELP.append(entry)
+    basic.add_help(*HELP_ENTRIES)

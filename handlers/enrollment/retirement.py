@@ -504,5 +504,4 @@ async def on_retire_command(t: Turn) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler(["retire", "retirement"], on_retire_command))
-    if HELP_ENTRY not in basic.HELP:
-        basic.HELP.append(HELP_ENTRY)
+    basic.add_help(HELP_ENTRY)

@@ -1,0 +1,30 @@
+"""/help and /lang as people see them."""
+from __future__ import annotations
+
+STAFF = 9001
+
+
+async def test_staff_commands_are_listed_for_staff_only(db, clock):
+    from tests.support.harness import make_console
+
+    console, runtime = await make_console(db, clock, admin_ids={STAFF})
+    try:
+        employee = (await console.say("/help"))[0].text
+        assert "/my" in employee and "/exams" in employee
+        assert "/pending" not in employee and "/broadcast" not in employee
+        await console.say(f":user {STAFF} Staff")
+        staff = (await console.say("/help"))[0].text
+        assert "담당자 전용 명령:" in staff
+        assert staff.index("/broadcast") > staff.index("담당자 전용 명령:") and "/pending" in staff
+    finally:
+        await runtime.app.shutdown()
+        await runtime.close()
+
+
+async def test_switching_language_mid_conversation_keeps_the_conversation(bot):
+    await bot.say("/profile")  # the consent question: a conversation in progress
+    await bot.say("/lang")
+    sent = await bot.say("2")  # English
+    assert sent[-1].text.startswith("You can go on where you were")
+    sent = await bot.say("/cancel")
+    assert "Stopped" in sent[-1].text
