@@ -460,9 +460,9 @@ async def plan_cohorts(session: AsyncSession, table: Table) -> ImportPlan:
     plan = ImportPlan("cohorts", rows=len(table.rows))
     courses = set((await session.execute(select(Course.id))).scalars())
     existing = {(c.course_id, c.number): c for c in (await session.execute(select(Cohort))).scalars()}
-    taken = dict((await session.execute(
+    taken = {cohort_id: n for cohort_id, n in await session.execute(
         select(Enrollment.cohort_id, func.count()).where(Enrollment.status.in_(SEAT_HOLDING))
-        .group_by(Enrollment.cohort_id))).tuples().all())
+        .group_by(Enrollment.cohort_id))}
     seen: dict[tuple[str, int], int] = {}
     for rowno, row in table.rows:
         try:

@@ -65,7 +65,7 @@ def cohort_fields(raw: dict) -> dict:
 async def seed_catalog(session: AsyncSession, now: datetime, data_dir: Path = DATA) -> SeedReport:
     report = SeedReport()
     existing = set((await session.execute(select(Course.id))).scalars())
-    have_cohorts = set((await session.execute(select(Cohort.course_id, Cohort.number))).tuples())
+    have_cohorts = {tuple(r) for r in await session.execute(select(Cohort.course_id, Cohort.number))}
     for raw in read_yaml("courses.yaml", data_dir).get("courses", []):
         if raw["id"] not in existing:
             session.add(Course(id=raw["id"], **course_fields(raw), active=True, created_at=now, updated_at=now))
@@ -81,7 +81,7 @@ async def seed_catalog(session: AsyncSession, now: datetime, data_dir: Path = DA
 async def seed_exams(session: AsyncSession, now: datetime, data_dir: Path = DATA) -> SeedReport:
     report = SeedReport()
     rounds = set((await session.execute(select(ExamRound.id))).scalars())
-    events = set((await session.execute(select(ExamEvent.round_id, ExamEvent.kind))).tuples())
+    events = {tuple(r) for r in await session.execute(select(ExamEvent.round_id, ExamEvent.kind))}
     for raw in read_yaml("exams.yaml", data_dir).get("rounds", []):
         if raw["id"] not in rounds:
             session.add(ExamRound(
