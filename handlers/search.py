@@ -90,7 +90,7 @@ def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button
     _ = tr
     lines = [
         f"📘 {tr.pick(card.title, card.title_en)}",
-        _("Category: {path}", path=category_path(card.category)),
+        _("Category: {path}", path=category_path(card.category, tr)),
         _("Format: {delivery} · Duration: {duration}", delivery=label(DELIVERY, card.delivery, tr),
           duration=tr.pick(card.duration_ko, card.duration_en) or "–"),
     ]

@@ -1,4 +1,4 @@
-"""/help and /lang as people see them."""
+"""/help, /lang and labels as people see them."""
 from __future__ import annotations
 
 STAFF = 9001
@@ -28,3 +28,11 @@ async def test_switching_language_mid_conversation_keeps_the_conversation(bot):
     assert sent[-1].text.startswith("You can go on where you were")
     sent = await bot.say("/cancel")
     assert "Stopped" in sent[-1].text
+
+
+def test_english_readers_see_the_category_path_in_english():
+    from handlers.labels import category_path
+    from locales import translator
+
+    assert category_path("일반교육/직무역량/IT", translator("en")) == "Classroom & live training › Job skills › IT"
+    assert category_path("일반교육/직무역량/IT", translator("ko")) == "일반교육 › 직무역량 › IT"
