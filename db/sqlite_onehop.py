@@ -145,6 +145,16 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         AsyncAdapt_aiosqlite_connection.isolation_level.fset(self, value)
         self._in_transaction = True  # sqlite3 may commit or begin on a change of mode: don't assume
 
+    def cursor(self, server_side: bool = False):
+        if server_side and self._pending_begin is not None:  # the stock streaming cursor: send BEGIN on its own
+            begin, self._pending_begin = self._pending_begin, None
+            try:
+                await_(self._connection._execute(_run, self._connection._conn, None, begin, None, False))
+            except Exception as error:
+                self._handle_exception(error)
+            self._in_transaction = True
+        return super().cursor(server_side)
+
     def _end(self, fn) -> None:
         if self._pending_begin is not None:  # BEGIN never sent: there is nothing to end
             self._pending_begin = None

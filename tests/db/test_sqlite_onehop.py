@@ -90,3 +90,17 @@ async def test_the_write_lock_is_taken_before_the_first_read(sm):
     other.execute("BEGIN IMMEDIATE")  # released at commit
     other.execute("ROLLBACK")
     other.close()
+
+
+async def test_a_streamed_read_also_runs_under_the_write_lock(sm):
+    path = sm.kw["bind"].url.database
+    async with sm() as first:
+        rows = await first.stream(select(User.id))
+        assert [r async for r in rows] == []
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        await first.commit()
