@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from datetime import date
 
 from telegram.ext import Application, CommandHandler
 
 from babel.dates import get_month_names
 
 from catalog.courses import CourseCard, course_card
+from catalog.enrollment import started
 from catalog.search import Filters, SearchHit, parse_query
 from catalog.search.loader import courses_with_seats
 from catalog.topics import TOPICS
@@ -24,8 +26,9 @@ RESULTS = 8
 
 
 def has_words(text: str) -> bool:
-    """Letters or digits in any script; emoji, symbols and control characters alone are not a query."""
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+    """Letters in any script; numbers, emoji, symbols and control characters alone are not a query (a bare `3` is
+    usually a button number typed by hand, and would otherwise match whatever has a 3 in it)."""
+    return any(unicodedata.category(ch)[0] == "L" for ch in text)
 
 
 def hit_buttons(hits: list[SearchHit], titles: dict[str, str]) -> list[list[Button]]:
@@ -86,13 +89,13 @@ async def run_search(t: Turn, text: str) -> None:
     t.reply(message, hit_buttons(hits, titles))
 
 
-def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button]]]:
+def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, list[list[Button]]]:
     _ = tr
     lines = [
         f"📘 {tr.pick(card.title, card.title_en)}",
         _("Category: {path}", path=category_path(card.category, tr)),
         _("Format: {delivery} · Duration: {duration}", delivery=label(DELIVERY, card.delivery, tr),
-          duration=tr.pick(card.duration_ko, card.duration_en) or "–"),
+          duration=tr.pick(card.duration_ko, card.duration_en) or _("see the cohorts")),
     ]
     audience = tr.pick(card.audience, card.audience_en)
     if audience:
@@ -113,8 +116,10 @@ def render_card(card: CourseCard, tr: Translator) -> tuple[str, list[list[Button
             seats = _("{left} of about {capacity} seats left (estimate)", left=c.seats_left, capacity=c.capacity)
         else:
             seats = _("{left} of {capacity} seats left", left=c.seats_left, capacity=c.capacity)
+        if started(c.start_on, c.end_on, c.precision, today):
+            seats = _("under way or over, no more requests")
         lines.append(_("#{number}: {when}{track} · {seats}", number=c.number, when=when, track=track, seats=seats))
-        if c.status == "open":
+        if c.status == "open" and not started(c.start_on, c.end_on, c.precision, today):
             buttons.append(Button(_("Apply #{number}", number=c.number), cb("enr", c.id)))
     keyboard = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), keyboard
@@ -124,7 +129,7 @@ async def show_card(t: Turn, course_id: str, *, edit: bool = False) -> None:
     card = await course_card(t.session, course_id, cache=t.services.cards)
     if card is None:
         raise StaleButton(course_id)
-    text, buttons = render_card(card, t.tr)
+    text, buttons = render_card(card, t.tr, t.now.date())
     (t.edit if edit else t.reply)(text, buttons)
 
 
