@@ -316,11 +316,13 @@ def _limited(value: Any, limit: int) -> str:
 
 
 # -- planning -------------------------------------------------------------------------------------------
-def _course_row(row: dict) -> dict:
-    """Validated course fields from one row; raises _Bad with the column name in `values['column']`."""
-    out: dict[str, Any] = {}
+def _taker(row: dict, out: dict[str, Any]):
+    """`take(column, parse, required=False)`: parse one cell into `out`; a bad or missing required cell raises
+    _Bad naming its column (in `values['__column']`)."""
 
-    def take(column: str, fn):
+    def take(column: str, fn, *, required: bool = False) -> None:
+        if required and not _text(row.get(column)) and not isinstance(row.get(column), (date, datetime)):
+            raise _Bad(N_("required, but empty"), __column=column)
         if column not in row:
             return
         try:
@@ -331,16 +333,18 @@ def _course_row(row: dict) -> dict:
         if value is not None:
             out[column] = value
 
-    def required(column: str, fn):
-        if not _text(row.get(column)):
-            raise _Bad(N_("required, but empty"), __column=column)
-        take(column, fn)
+    return take
 
-    required("id", lambda v: _slug(v))
-    required("title", lambda v: _limited(v, 200))
-    required("category", lambda v: _limited(v, 100))
-    required("topic", lambda v: _topic(v))
-    required("delivery", lambda v: _choice(v, DELIVERIES))
+
+def _course_row(row: dict) -> dict:
+    """Validated course fields from one row."""
+    out: dict[str, Any] = {}
+    take = _taker(row, out)
+    take("id", _slug, required=True)
+    take("title", lambda v: _limited(v, 200), required=True)
+    take("category", lambda v: _limited(v, 100), required=True)
+    take("topic", _topic, required=True)
+    take("delivery", lambda v: _choice(v, DELIVERIES), required=True)
     take("title_en", lambda v: _limited(v, 200) or None)
     take("duration_ko", lambda v: _limited(v, 64) or None)
     take("duration_en", lambda v: _limited(v, 64) or None)
@@ -373,20 +377,7 @@ def _topic(value: Any) -> str:
 
 def _cohort_row(row: dict) -> dict:
     out: dict[str, Any] = {}
-
-    def take(column: str, fn, *, required: bool = False):
-        if required and not _text(row.get(column)) and not isinstance(row.get(column), (date, datetime)):
-            raise _Bad(N_("required, but empty"), __column=column)
-        if column not in row:
-            return
-        try:
-            value = fn(row[column])
-        except _Bad as bad:
-            bad.values["__column"] = column
-            raise
-        if value is not None:
-            out[column] = value
-
+    take = _taker(row, out)
     take("course_id", _slug, required=True)
     take("no", lambda v: _int(v, minimum=1), required=True)
     take("start", _date, required=True)
