@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,8 +31,11 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_async_engine(url, **kwargs)
+        ping_idle = "pool_pre_ping" not in kwargs
+        engine = create_async_engine(url, **kwargs)
+        if ping_idle:
+            _ping_idle_connections(engine)
+        return engine
 
     parsed = make_url(url)
     if parsed.get_driver_name() == "aiosqlite":
@@ -70,6 +74,33 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+PING_IDLE_S = 30.0  # a pooled PostgreSQL connection unused this long is checked before use
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    """Pre-ping only connections that sat idle (≈ 250 µs saved on every busy transaction).
+
+    Connections die mostly while idle (server idle timeouts, firewalls, a restart during a quiet spell); those
+    are pinged and replaced before use. A connection in steady use that breaks (the server restarts under load)
+    fails one transaction, and SQLAlchemy then invalidates the whole pool, so the next ones reconnect."""
+    from sqlalchemy import exc
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection, record):  # pragma: no cover - exercised by every PostgreSQL test
+        if record is not None:
+            record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):  # pragma: no cover
+        last = record.info.get("checked_in_at")
+        if last is not None and time.monotonic() - last < PING_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool drops this connection and checks out another
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
