@@ -6,11 +6,13 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from catalog import enrollment as svc
 from db.models import Enrollment, OutboxMessage
-from db.session import session_scope
+from db.session import make_engine, make_sessionmaker, session_scope
+from tests.support.databases import TestDb
 from tests.handlers.enrollment.factory import NOW, add_course, add_people
 
 USERS = list(range(5001, 5201))  # 200 people
@@ -58,6 +60,23 @@ async def test_200_concurrent_requests_for_50_seats_never_overbook_then_30_cance
     for user_id, o in zip(USERS, outcomes):
         assert by_user[user_id].status == o.status
     await _then_30_concurrent_cancellations_promote_exactly_30_waiting_people_in_order(db, cohort_id, outcomes)
+
+
+async def test_on_sqlite_twenty_connections_racing_for_the_lock_never_overbook_either(db):
+    """The bot keeps one SQLite connection per process (transactions queue in asyncio); several processes, or a
+    bigger pool, contend in SQLite itself. BEGIN IMMEDIATE must hold the line there too."""
+    if db.dialect != "sqlite":
+        pytest.skip("on PostgreSQL every test already runs on separate connections")
+    engine = make_engine(db.url, pool_size=20, max_overflow=0)
+    try:
+        many = TestDb(db.url, engine, make_sessionmaker(engine))
+        cohort_id, outcomes = await _fill(many)
+        assert Counter(o.status for o in outcomes) == {"confirmed": 50, "waitlisted": 150}
+        rows = await _rows(many, cohort_id)
+        assert Counter(r.status for r in rows) == {"confirmed": 50, "waitlisted": 150}
+        assert sorted(r.waitlist_seq for r in rows if r.status == "waitlisted") == list(range(1, 151))
+    finally:
+        await engine.dispose()
 
 
 async def test_staff_approved_course_holds_seats_as_pending(db):
