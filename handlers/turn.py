@@ -24,7 +24,7 @@ from db.models import User
 from handlers.services import Services, services_of
 from locales import Translator, translator
 from locales.i18n import normalize_language
-from notifications.messages import Button, Rendered
+from notifications.messages import Rendered
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

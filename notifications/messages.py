@@ -1,7 +1,7 @@
 """Messages as data: what a renderer returns and what a sender sends. No Telegram types here."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,6 @@ async def cmd_exams(args) -> int:
 
 async def _run_import(kind: str, path: Path, dry_run: bool) -> int:
     from bot.cli import CliError
-    from db.session import session_scope
     from notifications.exams.imports import ImportFileError, import_exams, import_slots, read_table
 
     try:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import Broadcast, Cohort, Course, OutboxMessage
 from db.outbox import Notice, enqueue_many
 from db.session import session_scope
-from notifications.broadcasts.audiences import BadAudience, describe, normalize, recipients
+from notifications.broadcasts.audiences import BadAudience, describe, recipients
 
 BROADCAST_PRIORITY = 10  # personal notices (0) and course news (5) go first
 FANOUT_CHUNK = 1000

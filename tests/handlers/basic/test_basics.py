@@ -41,7 +41,7 @@ def test_english_readers_see_the_category_path_in_english():
 async def test_a_cohort_that_has_begun_offers_no_apply_button(bot, clock):
     # 6급 미래인재 1기 runs 2022-01-17 – 07-16; on 2022-03-02 only 2기 can still be requested.
     clock.set("2022-03-02T09:00")
-    sent = await bot.say("6급 미래인재")
+    await bot.say("6급 미래인재")
     card = (await bot.say("1"))[-1]
     assert "진행 중이거나 끝나 신청할 수 없음" in card.text
     assert card.button_texts == ["2회 신청"]

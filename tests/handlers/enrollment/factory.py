@@ -50,23 +50,3 @@ async def add_people(db, ids, *, profile: bool = True, rank: str = "7급", role:
                               retirement_on=None, updated_at=now))
 
 
-def button_index(bot, data: str) -> int:
-    """The console number of the button whose callback data is `data` (or starts with `data` + ':')."""
-    for i, (_chat, _msg, d) in enumerate(bot.buttons, 1):
-        if d == data or d.startswith(data + ":"):
-            return i
-    raise AssertionError(f"no button {data!r} among {[d for _c, _m, d in bot.buttons]}")
-
-
-async def press(bot, data: str):
-    """Press a button shown in the last answer, found by its callback data."""
-    return await bot.say(str(button_index(bot, data)))
-
-
-async def press_forged(bot, data: str):
-    """A callback with data the bot never showed this user (a forged or stale button)."""
-    return await bot.feed(bot.callback_update(bot.user["id"], 1, data))
-
-
-def texts(sent, chat_id: int | None = None) -> str:
-    return "\n".join(s.text for s in sent if chat_id is None or s.chat_id == chat_id)

@@ -13,7 +13,8 @@ from bot.console import run_console
 from bot.settings import Settings
 from db.clock import parse_moment
 from db.models import Enrollment
-from tests.handlers.enrollment.factory import add_course, add_people, press_forged
+from tests.handlers.enrollment.factory import add_course, add_people
+from tests.support.chat import press_forged
 
 SCRIPT = """\
 엑셀 실무 테스트과정

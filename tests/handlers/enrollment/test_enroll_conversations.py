@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import Enrollment, OutboxMessage
-from tests.handlers.enrollment.factory import add_course, add_people, button_index, press, press_forged, texts
+from tests.handlers.enrollment.factory import add_course, add_people
+from tests.support.chat import button_index, press, press_forged, texts
 
 ME, OTHER, STAFF = 1001, 1002, 9001
 

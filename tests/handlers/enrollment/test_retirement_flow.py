@@ -9,24 +9,12 @@ from sqlalchemy import select
 from db.clock import parse_moment
 from db.models import Cohort, Course, Enrollment, Profile, User
 from db.session import session_scope
+from tests.support.chat import press, texts
 
 ME = 1001
 NOW = parse_moment("2022-01-03T09:00")
 
 
-def find(bot, data: str) -> int:
-    for i, (_chat, _msg, d) in enumerate(bot.buttons, 1):
-        if d == data or d.startswith(data + ":"):
-            return i
-    raise AssertionError(f"no button {data!r} among {[d for _c, _m, d in bot.buttons]}")
-
-
-async def press(bot, data: str):
-    return await bot.say(str(find(bot, data)))
-
-
-def text(sent) -> str:
-    return "\n".join(s.text for s in sent)
 
 
 async def add_person(db, *, retirement_on: date | None, user_id: int = ME, language: str = "ko") -> None:
@@ -64,7 +52,7 @@ async def flow_of(db, user_id: int = ME) -> str | None:
 async def test_free_text_request_starts_the_guided_sign_up_with_the_two_programmes(bot, db):
     await add_person(db, retirement_on=date(2030, 6, 30))
     sent = await bot.say("퇴직 준비 교육 신청하고 싶어요")
-    shown = text(sent)
+    shown = texts(sent)
     assert "어느 과정을 신청하시겠어요?" in shown
     assert "행복한 미래설계" in shown and "인생이모작" in shown
     assert "귀농귀촌" in shown and "재취업·창업" in shown  # the tracks are announced
@@ -73,10 +61,10 @@ async def test_free_text_request_starts_the_guided_sign_up_with_the_two_programm
 
 async def test_other_phrasings_and_english(bot, db):
     await add_person(db, retirement_on=date(2030, 6, 30))
-    assert "어느 과정을" in text(await bot.say("은퇴 준비 과정 신청"))
+    assert "어느 과정을" in texts(await bot.say("은퇴 준비 과정 신청"))
     # Naming one programme goes straight to it.
     direct = await bot.say("인생이모작 신청")
-    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(direct)
+    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in texts(direct)
     assert "네, 2030년 6월 30일 (일)" in direct[-1].button_texts
 
 
@@ -84,7 +72,7 @@ async def test_plain_topic_words_still_search(bot, db):
     await add_person(db, retirement_on=date(2030, 6, 30))
     for query in ("퇴직", "인생이모작", "퇴직 준비"):
         sent = await bot.say(query)
-        assert "어느 과정을 신청" not in text(sent)
+        assert "어느 과정을 신청" not in texts(sent)
         assert not any(d.startswith("ret:") for s in sent for d in s.callback_data)
         assert await flow_of(db) is None
 
@@ -94,16 +82,16 @@ async def test_future_design_sign_up_with_family_programme_summary_and_confirmat
     await add_person(db, retirement_on=date(2030, 6, 30))
     await bot.say("/retire")
     asked = await press(bot, f"ret:p:{ids['future']}")
-    assert "퇴직 예정일은 언제인가요?" in text(asked) and "프로필에는 2030년 6월 30일 (일)" in text(asked)
+    assert "퇴직 예정일은 언제인가요?" in texts(asked) and "프로필에는 2030년 6월 30일 (일)" in texts(asked)
     cohorts = await press(bot, "ret:keep")
-    shown = text(cohorts)
+    shown = texts(cohorts)
     assert "희망하시는 회차" in shown
     assert "6회: 2022년 4분기 (세부 일정 미정) · 잔여 100석" in shown
     assert len([b for b in cohorts[-1].callback_data if b.startswith("ret:c:")]) == 6
     family = await press(bot, "ret:c")  # the first cohort button (1회, Q1)
-    assert "국내문화탐방" in text(family)
+    assert "국내문화탐방" in texts(family)
     summary = await press(bot, "ret:f:1")
-    shown = text(summary)
+    shown = texts(summary)
     for expected in ("신청 전에 내용을 확인해 주세요", "과정: 행복한 미래설계 과정 (2주)",
                      "회차: 1회, 2022년 1분기 (세부 일정 미정)", "퇴직 예정일: 2030년 6월 30일 (일)",
                      "가족 프로그램(국내문화탐방): 가족과 함께 참여", "신청자: 김서울, 인재개발원 교육기획과, 5급",
@@ -113,7 +101,7 @@ async def test_future_design_sign_up_with_family_programme_summary_and_confirmat
     assert await enrollments(db) == []  # nothing is sent before confirming
 
     done = await press(bot, "ret:ok")
-    assert "신청을 접수했습니다" in text(done)
+    assert "신청을 접수했습니다" in texts(done)
     [(enrollment, cohort)] = await enrollments(db)
     assert (cohort.course_id, cohort.number, enrollment.status) == (ids["future"], 1, "pending")
     assert enrollment.details == {"program": "retirement", "course_id": ids["future"],
@@ -126,7 +114,7 @@ async def test_future_design_sign_up_with_family_programme_summary_and_confirmat
 
     # Signing up again for the same programme says at once that a request exists (not after four questions).
     await bot.say("/retire")
-    again = text(await press(bot, f"ret:p:{ids['future']}"))
+    again = texts(await press(bot, f"ret:p:{ids['future']}"))
     assert "행복한 미래설계 과정에 이미 신청하셨습니다" in again and "행복한 미래설계 과정 1회" in again
     assert "담당자 승인 대기" in again and "/my 에서 이 신청을 먼저 취소" in again
     assert "퇴직 예정일은 언제인가요?" not in again
@@ -139,14 +127,14 @@ async def test_second_career_asks_track_not_family_and_records_a_new_retirement_
     await add_person(db, retirement_on=date(2030, 6, 30))
     await bot.say("인생이모작 준비 과정 신청하고 싶어요")
     wrong = await bot.say("언젠가")
-    assert "날짜를 읽지 못했습니다" in text(wrong)
+    assert "날짜를 읽지 못했습니다" in texts(wrong)
     tracks = await bot.say("2031년 12월")  # a month: the end of it
     assert "귀농귀촌" in tracks[-1].button_texts and "재취업·창업" in tracks[-1].button_texts
     cohorts = await press(bot, "ret:t:1")  # 재취업·창업
-    shown = text(cohorts)
+    shown = texts(cohorts)
     assert "2회" in shown and "4회" in shown and "1회:" not in shown and "3회:" not in shown
     summary = await press(bot, "ret:c")
-    shown = text(summary)
+    shown = texts(summary)
     assert "분야: 재취업·창업" in shown and "퇴직 예정일: 2031년 12월 31일 (수)" in shown
     assert "가족 프로그램" not in shown
     assert "프로필의 퇴직 예정일을 2031년 12월 31일 (수)로 고쳐 두겠습니다" in shown
@@ -163,7 +151,7 @@ async def test_fifteen_years_from_retirement_is_refused_second_career_with_a_cle
     await add_person(db, retirement_on=date(2037, 6, 30))
     await bot.say("인생이모작 신청")
     refused = await press(bot, "ret:keep")
-    shown = text(refused)
+    shown = texts(refused)
     assert shown.startswith("⛔")
     assert "퇴직까지 10년 이내인 분을 위한 과정입니다" in shown
     assert "2037년 6월 30일" in shown and "약 15년" in shown
@@ -171,13 +159,13 @@ async def test_fifteen_years_from_retirement_is_refused_second_career_with_a_cle
     assert not any(d.startswith("ret:c:") for d in refused[-1].callback_data)
     assert await enrollments(db) == []
     # Typing something else now is a search, not "please use the buttons above".
-    searched = text(await bot.say("엑셀"))
+    searched = texts(await bot.say("엑셀"))
     assert "버튼을 눌러 주세요" not in searched and "검색 결과" in searched
     # The other programme is still open to them.
     await bot.say("인생이모작 신청")
     await press(bot, "ret:keep")
     again = await press(bot, "ret:go")
-    assert "어느 과정을" in text(again)
+    assert "어느 과정을" in texts(again)
 
 
 async def test_a_typed_date_within_ten_years_unlocks_it(bot, db):
@@ -185,13 +173,13 @@ async def test_a_typed_date_within_ten_years_unlocks_it(bot, db):
     await bot.say("인생이모작 신청")
     await press(bot, "ret:keep")
     asked = await press(bot, "ret:redate")
-    assert "퇴직 예정일은 언제인가요?" in text(asked)
-    assert "귀농귀촌" in text(await bot.say("2031.6.30"))
+    assert "퇴직 예정일은 언제인가요?" in texts(asked)
+    assert "귀농귀촌" in texts(await bot.say("2031.6.30"))
 
 
 async def test_without_a_profile_consent_comes_first_and_the_sign_up_resumes(bot, db):
     sent = await bot.say("퇴직 준비 교육 신청하고 싶어요")
-    assert "개인정보 수집·이용 동의" in text(sent)
+    assert "개인정보 수집·이용 동의" in texts(sent)
     await press(bot, "prf:yes")
     await bot.say("김서울")
     await bot.say("교육기획과")
@@ -200,7 +188,7 @@ async def test_without_a_profile_consent_comes_first_and_the_sign_up_resumes(bot
     await press(bot, "prf:skip")
     await press(bot, "prf:skip")
     resumed = await bot.say("2030.6.30")
-    shown = text(resumed)
+    shown = texts(resumed)
     assert "프로필을 저장했습니다" in shown
     assert "어느 과정을 신청하시겠어요?" in shown  # back where the person started
     assert await flow_of(db) == "retire"
@@ -209,7 +197,7 @@ async def test_without_a_profile_consent_comes_first_and_the_sign_up_resumes(bot
 async def test_declining_consent_means_no_sign_up_and_nothing_stored(bot, db):
     await bot.say("/retire")
     sent = await press(bot, "prf:no")
-    assert "아무것도 저장하지 않았습니다" in text(sent)
+    assert "아무것도 저장하지 않았습니다" in texts(sent)
     async with db.sessionmaker() as s:
         assert await s.get(Profile, ME) is None
     assert await enrollments(db) == []
@@ -221,23 +209,23 @@ async def test_stop_button_and_cancel_send_nothing(bot, db):
     await press(bot, "ret:p")
     await press(bot, "ret:keep")
     stopped = await press(bot, "ret:x")
-    assert "취소했습니다" in text(stopped)
+    assert "취소했습니다" in texts(stopped)
     assert await flow_of(db) is None and await enrollments(db) == []
     # After stopping, text searches again.
-    assert "어느 과정을" not in text(await bot.say("엑셀"))
+    assert "어느 과정을" not in texts(await bot.say("엑셀"))
 
 
 async def test_english_screens(bot, db):
     await add_person(db, retirement_on=date(2030, 6, 30), language="en")
     sent = await bot.say("/retire")
-    shown = text(sent)
+    shown = texts(sent)
     assert "Which programme would you like to join?" in shown
     assert "Planning a happy future" in shown
     await press(bot, "ret:p")
     cohorts = await press(bot, "ret:keep")
-    assert "Q4 2022" in text(cohorts)
+    assert "Q4 2022" in texts(cohorts)
     await press(bot, "ret:c")
-    summary = text(await press(bot, "ret:f:0"))
+    summary = texts(await press(bot, "ret:f:0"))
     assert "Programme: Planning a happy future (pre-retirement course) · 2 weeks" in summary  # no "(…) (…)"
     assert "Applicant: 김서울, 인재개발원 교육기획과, Grade 5" in summary
 
@@ -251,7 +239,7 @@ async def test_a_cohort_button_preselects_the_cohort_and_its_track(bot, db):
     # e.g. from a course card: the button that start_button(tr, course_id, cohort_id) makes
     await bot.feed(bot.callback_update(ME, 1, f"ret:go:{ids['second']}:{cohort_id}"))
     summary = await press(bot, "ret:keep")
-    shown = text(summary)
+    shown = texts(summary)
     assert "회차: 4회" in shown and f"분야: {track}" in shown
     await press(bot, "ret:ok")
     [(enrollment, cohort)] = await enrollments(db)
@@ -259,7 +247,7 @@ async def test_a_cohort_button_preselects_the_cohort_and_its_track(bot, db):
 
 
 async def test_help_lists_the_new_commands(bot, db):
-    shown = text(await bot.say("/help"))
+    shown = texts(await bot.say("/help"))
     assert "/profile" in shown and "/forget" in shown and "/retire" in shown
 
 
@@ -267,22 +255,22 @@ async def test_typed_answers_work_where_buttons_are_offered(bot, db):
     await add_person(db, retirement_on=date(2030, 6, 30))
     await bot.say("/retire")
     asked = await bot.say("인생이모작")  # the programme, typed
-    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(asked)
+    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in texts(asked)
     await press(bot, "ret:keep")
     cohorts = await bot.say("귀농")  # the track, typed
-    assert "1회:" in text(cohorts) and "2회:" not in text(cohorts)
+    assert "1회:" in texts(cohorts) and "2회:" not in texts(cohorts)
     hint = await bot.say("아무거나")
-    assert "버튼" in text(hint)
-    assert "버튼" in text(await bot.say("2회"))  # 2회 is the other track's: not offered here
+    assert "버튼" in texts(hint)
+    assert "버튼" in texts(await bot.say("2회"))  # 2회 is the other track's: not offered here
     summary = await bot.say("3회")  # a cohort number, typed
-    assert "회차: 3회" in text(summary) and "분야: 귀농귀촌" in text(summary)
+    assert "회차: 3회" in texts(summary) and "분야: 귀농귀촌" in texts(summary)
 
     await bot.say("/retire")
     await bot.say("미래설계")
     await press(bot, "ret:keep")
     await press(bot, "ret:c")
     summary = await bot.say("아니요")  # family programme: no
-    assert "가족 프로그램(국내문화탐방): 참여 안 함" in text(summary)
+    assert "가족 프로그램(국내문화탐방): 참여 안 함" in texts(summary)
 
 
 async def test_apply_on_a_retirement_course_card_opens_the_guided_sign_up(bot, db):
@@ -292,9 +280,9 @@ async def test_apply_on_a_retirement_course_card_opens_the_guided_sign_up(bot, d
     card = await press(bot, f"crs:{ids['second']}")
     assert any(d.startswith("enr:") for d in card[-1].callback_data)
     asked = await press(bot, "enr")  # "Apply #1" on the card
-    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in text(asked)
+    assert "인생이모작 준비 과정: 퇴직 예정일은 언제인가요?" in texts(asked)
     summary = await press(bot, "ret:keep")
-    assert "회차: 1회" in text(summary) and "분야: 귀농귀촌" in text(summary)
+    assert "회차: 1회" in texts(summary) and "분야: 귀농귀촌" in texts(summary)
 
 
 async def test_a_full_cohort_is_offered_as_waitlist_and_the_request_waits(bot, db):
@@ -307,11 +295,11 @@ async def test_a_full_cohort_is_offered_as_waitlist_and_the_request_waits(bot, d
         cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == ids["future"], Cohort.number == 6))).scalar_one()
     await bot.say("행복한 미래설계 신청")
     cohorts = await press(bot, "ret:keep")
-    assert "6회: 2022년 4분기 (세부 일정 미정) · 마감 — 대기 신청" in text(cohorts)
+    assert "6회: 2022년 4분기 (세부 일정 미정) · 마감 — 대기 신청" in texts(cohorts)
     await press(bot, f"ret:c:{cohort_id}")
     summary = await press(bot, "ret:f:0")
-    assert "대기자로 신청됩니다" in text(summary) and "가족 프로그램(국내문화탐방): 참여 안 함" in text(summary)
+    assert "대기자로 신청됩니다" in texts(summary) and "가족 프로그램(국내문화탐방): 참여 안 함" in texts(summary)
     done = await press(bot, "ret:ok")
-    assert "대기 1번" in text(done)
+    assert "대기 1번" in texts(done)
     [(enrollment, _cohort)] = await enrollments(db)
     assert enrollment.status == "waitlisted" and enrollment.details["family_programme"] is False

@@ -1,22 +1,13 @@
 """Transcripts: /exams → round card → subscribe → the clock moves → the reminder arrives; slots; .ics; /myexams."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from icalendar import Calendar
 
-from db.clock import SEOUL
+from tests.support.chat import press, texts
 
 
-async def press(bot, data: str):
-    """Press the button whose callback data is `data` (as a person would, by its number)."""
-    datas = [b[2] for b in bot.buttons]
-    assert data in datas, f"no button {data!r} in {datas}"
-    return await bot.say(str(datas.index(data) + 1))
-
-
-def texts(sent) -> str:
-    return "\n".join(s.text for s in sent)
 
 
 async def test_exams_card_subscribe_and_the_reminder_arrives(bot):

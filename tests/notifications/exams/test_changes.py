@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from db.clock import SEOUL
-from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, OutboxMessage, Reminder
+from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
 from db.session import session_scope
 from locales import translator
 from notifications.exams import calendar as cal
 from notifications.exams.ics import build_ics
 from notifications.exams.imports import import_exams, import_slots, read_table
 from notifications.exams.subscriptions import clear_slot, set_slot, subscribe
-from tests.notifications.exams.conftest import add_users, next_due, outbox_count, reminder_statuses
+from tests.notifications.exams.conftest import add_users, next_due, outbox_count
 
 HEADER = "round_id,round_kind,title,title_en,selection,selection_note,note,note_en,event,start,end,precision\n"
 
