@@ -49,11 +49,20 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
         await runtime.engine.dispose()
         return runtime
 
+    async def who_am_i(application: Application) -> None:
+        """getMe once before PTB's start-up loop, which logs a traceback for a bad token or no network."""
+        async with application.bot:
+            pass
+
     try:
         runtime = asyncio.run(build())
     except Exception as exc:  # database unreachable, bad URL…
         print(f"hrdbot run: cannot open the database ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 2
+    try:
+        asyncio.run(who_am_i(runtime.app))
+    except TelegramError as exc:
+        return _telegram_problem(exc)
     app: Application = runtime.app
 
     async def post_init(application: Application) -> None:
@@ -73,14 +82,17 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
                             allowed_updates=Update.ALL_TYPES)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:
+    except TelegramError as exc:
+        return _telegram_problem(exc)
+    return 0
+
+
+def _telegram_problem(exc: TelegramError) -> int:
+    if isinstance(exc, InvalidToken):
         print("hrdbot run: Telegram rejected TELEGRAM_BOT_TOKEN (invalid token). Check it with @BotFather.",
               file=sys.stderr)
-        return 2
-    except NetworkError as exc:
+    elif isinstance(exc, NetworkError):
         print(f"hrdbot run: cannot reach Telegram ({exc}).", file=sys.stderr)
-        return 2
-    except TelegramError as exc:
+    else:
         print(f"hrdbot run: Telegram error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return 2
