@@ -68,7 +68,12 @@ def periodic_jobs() -> list:
     from notifications.broadcasts import jobs as broadcast_jobs
     from notifications.exams import jobs as exam_jobs
 
-    return [*exam_jobs.JOBS, *broadcast_jobs.JOBS]
+    return [refresh_catalog, *exam_jobs.JOBS, *broadcast_jobs.JOBS]
+
+
+async def refresh_catalog(runtime: "Runtime") -> None:
+    """Staff may import courses with `hrdbot import` while the bot runs: search and cards follow within a tick."""
+    await runtime.services.refresh_if_catalog_changed()
 
 
 async def build_runtime(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,

@@ -168,3 +168,11 @@ async def cohort_months(session: AsyncSession) -> dict[str, frozenset[int]]:
         else:
             span.update(range(start.month, end.month + 1))
     return {k: frozenset(v) for k, v in months.items()}
+
+
+async def catalog_version(session: AsyncSession) -> int:
+    """Changes whenever a course is added or edited, or a cohort of it is (imports touch the course's
+    `updated_at`): lets a running bot notice an import made by another process (`hrdbot import …`).
+    Every course's stamp counts, not only the latest: the CLI and a demo bot may run on different clocks."""
+    rows = await session.execute(select(Course.id, Course.active, Course.updated_at))
+    return hash(frozenset(tuple(row) for row in rows))

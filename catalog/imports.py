@@ -527,6 +527,9 @@ async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> 
                     setattr(course, COURSE_DB_FIELDS[k], change.fields[k])
                 course.updated_at = now
         else:
+            # The course's schedule changed: its updated_at is what running bots watch (catalog_version).
+            course = await session.get(Course, change.course_id)
+            course.updated_at = now
             if change.action == "added":
                 cohort = Cohort(course_id=change.course_id, number=change.number, created_at=now, **change.fields)
                 session.add(cohort)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.courses import CardCache
+from catalog.courses import CardCache, catalog_version
 from db.clock import Clock
 
 
@@ -19,6 +19,7 @@ class Services:
     default_language: str = "ko"
     search: Any = None  # catalog.search.SearchIndex, rebuilt when the catalog changes
     cards: CardCache = field(default_factory=CardCache)  # course cards' texts, cleared when the catalog changes
+    catalog_version: int | None = None  # what search and the card texts were built from
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)  # wakes the dispatcher after a commit
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -29,8 +30,20 @@ class Services:
 
         self.cards.clear()
         async with session_scope(self.sessionmaker) as session:
+            self.catalog_version = await catalog_version(session)
             self.search = await load_index(session)
         self.cards.clear()  # a card read while the index was being rebuilt may hold the old texts
+
+    async def refresh_if_catalog_changed(self) -> bool:
+        """The scheduler tick's check: rebuild when another process (a CLI import) changed the catalog."""
+        from db.session import session_scope
+
+        async with session_scope(self.sessionmaker) as session:
+            version = await catalog_version(session)
+        if version == self.catalog_version:
+            return False
+        await self.catalog_changed()
+        return True
 
     async def reload_search(self) -> None:
         """The older name of `catalog_changed` (same effect)."""
