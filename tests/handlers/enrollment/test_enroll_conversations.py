@@ -273,28 +273,35 @@ async def test_once_the_cohort_has_begun_an_old_cancel_button_says_so(bot, db):
     assert await _statuses(db) == {ME: "confirmed"}
 
 
-async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_anyone(bot, db):
+async def _one_pending_request(bot, db) -> None:
+    """ME asks for a seat in a staff-approved course; STAFF exists."""
     (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff")
     await add_people(db, [ME])
     await add_people(db, [STAFF], role="staff", profile=False)
     await press_forged(bot, f"enr:{cohort_id}")
     await press(bot, f"enc:{cohort_id}")
 
-    await bot.say(f":user {STAFF}")
+
+async def _open_the_typed_reason_prompt(bot) -> None:
+    """As staff: /pending → the course → reject → "type another reason"."""
     await bot.say("/pending")
     await press(bot, "stq:enr-test")
     await press(bot, "str")
-    await press(bot, "stw")  # "type another reason" … then the staff member goes back to the queue instead
+    await press(bot, "stw")
+
+
+async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_anyone(bot, db):
+    await _one_pending_request(bot, db)
+
+    await bot.say(f":user {STAFF}")
+    await _open_the_typed_reason_prompt(bot)  # … then the staff member goes back to the queue instead
     await bot.say("/pending")
     searched = await bot.say("엑셀")  # later: a search
     assert "반려" not in texts(searched)
     assert await _statuses(db) == {ME: "pending"}
 
     # Still in the prompt, a typed text is only shown back; a stale confirm button does nothing.
-    await bot.say("/pending")
-    await press(bot, "stq:enr-test")
-    await press(bot, "str")
-    await press(bot, "stw")
+    await _open_the_typed_reason_prompt(bot)
     await bot.say("정원 초과")
     await bot.say(":tick")
     await bot.say("/pending")  # leaves the prompt: the confirm button shown before is stale now
@@ -306,16 +313,9 @@ async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_any
 
 
 async def test_a_typed_reason_with_a_nul_is_stored_without_it(bot, db):
-    (cohort_id,) = await _setup(bot, db, capacity=5, approval="staff")
-    await add_people(db, [ME])
-    await add_people(db, [STAFF], role="staff", profile=False)
-    await press_forged(bot, f"enr:{cohort_id}")
-    await press(bot, f"enc:{cohort_id}")
+    await _one_pending_request(bot, db)
     await bot.say(f":user {STAFF}")
-    await bot.say("/pending")
-    await press(bot, "stq:enr-test")
-    await press(bot, "str")
-    await press(bot, "stw")
+    await _open_the_typed_reason_prompt(bot)
     await bot.say("예산\x00 부족")
     sent = await press(bot, "stc")
     assert "사유: 예산 부족" in texts(sent, ME)
