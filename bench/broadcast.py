@@ -115,14 +115,16 @@ async def add_recipients(url: str, n: int) -> None:
 async def new_broadcast(url: str, text: str) -> int:
     from db.clock import SystemClock
     from db.session import make_engine, make_sessionmaker, session_scope
+    from db.access import Actor
     from notifications.broadcasts.service import create_broadcast, schedule_broadcast
 
     now = SystemClock().now()
     engine = make_engine(url)
     try:
         async with session_scope(make_sessionmaker(engine)) as s:
-            b = await create_broadcast(s, created_by=STAFF, text=text, audience={"kind": "everyone"}, now=now)
-            await schedule_broadcast(s, b.id, None, now)
+            actor = Actor.person(STAFF)
+            b = await create_broadcast(s, actor=actor, text=text, audience={"kind": "everyone"}, now=now)
+            await schedule_broadcast(s, b.id, None, now, actor=actor)
             return b.id
     finally:
         await engine.dispose()

@@ -22,6 +22,8 @@ from catalog.courses import SEAT_HOLDING
 from catalog.eligibility import Refusal
 from catalog.eligibility import check as check_eligibility
 from catalog.profiles import get_profile
+from db.access import Actor, Forbidden, require_staff
+from db.audit import record
 from db.models import Cohort, Course, Enrollment, Profile
 from db.outbox import Notice, enqueue
 
@@ -392,15 +394,17 @@ async def _locked_enrollment(session: AsyncSession, enrollment_id: int
     return (e, *locked) if e is not None else None
 
 
-async def cancel(session: AsyncSession, *, enrollment_id: int, actor_id: int, now: datetime,
+async def cancel(session: AsyncSession, *, enrollment_id: int, actor: Actor, now: datetime,
                  by_staff: bool = False, reason: str | None = None) -> ChangeOutcome:
     """Cancel a request. The person may cancel their own until the cohort starts; staff may cancel any
     (the person is notified). A freed seat goes to the first person waiting."""
+    if by_staff:
+        await require_staff(session, actor, "enrollment.cancel")
     found = await _locked_enrollment(session, enrollment_id)
     if found is None:
         return ChangeOutcome(False, code="not_found")
     e, cohort, course = found
-    if not by_staff and e.user_id != actor_id:
+    if not by_staff and e.user_id != actor.user_id:
         return ChangeOutcome(False, code="not_found")  # someone else's id: same answer as a made-up one
     if e.status not in ACTIVE:
         return ChangeOutcome(False, _view(e, cohort, course), code="not_active")
@@ -409,32 +413,44 @@ async def cancel(session: AsyncSession, *, enrollment_id: int, actor_id: int, no
     held_seat = e.status in SEAT_HOLDING
     e.status, e.decided_at, e.waitlist_seq = "cancelled", now, None
     if by_staff:
-        e.decided_by, e.reason = actor_id, reason
+        e.decided_by, e.reason = actor.user_id, reason
     await session.flush()
     view = _view(e, cohort, course)
     if by_staff:
         await _notify(session, view, "cancelled", now)
+        await record(session, actor, "enrollment.cancel", now=now, target=f"enrollment:{e.id}", subjects=1,
+                     detail={"user_id": e.user_id, "cohort_id": e.cohort_id, "reason_given": bool(reason)})
     promoted = await _fill_free_seats(session, cohort, course, now) if held_seat else ()
     return ChangeOutcome(True, view, promoted=promoted)
 
 
 # -- staff ------------------------------------------------------------------------------------------------
-async def approve(session: AsyncSession, *, enrollment_id: int, staff_id: int, now: datetime) -> ChangeOutcome:
+async def _approve(session: AsyncSession, enrollment_id: int, actor: Actor, now: datetime) -> ChangeOutcome:
     found = await _locked_enrollment(session, enrollment_id)
     if found is None:
         return ChangeOutcome(False, code="not_found")
     e, cohort, course = found
     if e.status != "pending":
         return ChangeOutcome(False, _view(e, cohort, course, await _position(session, e)), code="decided")
-    e.status, e.decided_at, e.decided_by, e.reason = "confirmed", now, staff_id, None
+    e.status, e.decided_at, e.decided_by, e.reason = "confirmed", now, actor.user_id, None
     await session.flush()
     view = _view(e, cohort, course)
     await _notify(session, view, "approved", now)
     return ChangeOutcome(True, view)
 
 
-async def reject(session: AsyncSession, *, enrollment_id: int, staff_id: int, now: datetime,
+async def approve(session: AsyncSession, *, enrollment_id: int, actor: Actor, now: datetime) -> ChangeOutcome:
+    await require_staff(session, actor, "enrollment.approve")
+    result = await _approve(session, enrollment_id, actor, now)
+    if result.ok and result.enrollment:
+        await record(session, actor, "enrollment.approve", now=now, target=f"enrollment:{enrollment_id}", subjects=1,
+                     detail={"user_id": result.enrollment.user_id, "cohort_id": result.enrollment.cohort_id})
+    return result
+
+
+async def reject(session: AsyncSession, *, enrollment_id: int, actor: Actor, now: datetime,
                  reason: str) -> ChangeOutcome:
+    await require_staff(session, actor, "enrollment.reject")
     found = await _locked_enrollment(session, enrollment_id)
     if found is None:
         return ChangeOutcome(False, code="not_found")
@@ -442,17 +458,21 @@ async def reject(session: AsyncSession, *, enrollment_id: int, staff_id: int, no
     if e.status not in ("pending", "waitlisted"):
         return ChangeOutcome(False, _view(e, cohort, course, await _position(session, e)), code="decided")
     held_seat = e.status in SEAT_HOLDING
-    e.status, e.decided_at, e.decided_by, e.reason, e.waitlist_seq = "rejected", now, staff_id, reason.strip()[:500], None
+    e.status, e.decided_at, e.decided_by, e.reason, e.waitlist_seq = "rejected", now, actor.user_id, reason.strip()[:500], None
     await session.flush()
     view = _view(e, cohort, course)
     await _notify(session, view, "rejected", now)
+    # The reason may name the person: the record says only that one was given.
+    await record(session, actor, "enrollment.reject", now=now, target=f"enrollment:{e.id}", subjects=1,
+                 detail={"user_id": e.user_id, "cohort_id": e.cohort_id})
     promoted = await _fill_free_seats(session, cohort, course, now) if held_seat else ()
     return ChangeOutcome(True, view, promoted=promoted)
 
 
-async def bulk_approve(session: AsyncSession, *, course_id: str, staff_id: int, now: datetime,
+async def bulk_approve(session: AsyncSession, *, course_id: str, actor: Actor, now: datetime,
                        enrollment_ids: list[int] | None = None) -> list[EnrollmentView]:
     """Approve every pending request of a course (or only the given ones). Returns those approved."""
+    await require_staff(session, actor, "enrollment.approve_all")
     stmt = (select(Enrollment.id).join(Cohort, Cohort.id == Enrollment.cohort_id)
             .where(Cohort.course_id == course_id, Enrollment.status == "pending")
             .order_by(Enrollment.cohort_id, Enrollment.id))  # cohorts locked in one order: no deadlock
@@ -460,9 +480,12 @@ async def bulk_approve(session: AsyncSession, *, course_id: str, staff_id: int, 
         stmt = stmt.where(Enrollment.id.in_(enrollment_ids))
     out = []
     for enrollment_id in list((await session.execute(stmt)).scalars()):
-        result = await approve(session, enrollment_id=enrollment_id, staff_id=staff_id, now=now)
+        result = await _approve(session, enrollment_id, actor, now)
         if result.ok and result.enrollment:
             out.append(result.enrollment)
+    if out:
+        await record(session, actor, "enrollment.approve_all", now=now, target=f"course:{course_id}",
+                     subjects=len({v.user_id for v in out}), detail={"enrollment_ids": [v.id for v in out]})
     return out
 
 
@@ -499,8 +522,11 @@ async def active_request(session: AsyncSession, user_id: int, course_id: str) ->
     return _view(row[0], row[1], row[2], await _position(session, row[0]))
 
 
-async def pending_queue(session: AsyncSession, course_id: str | None = None) -> list[QueueCourse]:
-    """Pending requests grouped by course (oldest request first), with the applicant's name and rank."""
+async def pending_queue(session: AsyncSession, actor: Actor, course_id: str | None = None, *,
+                        now: datetime) -> list[QueueCourse]:
+    """Pending requests grouped by course (oldest request first), with the applicant's name and rank.
+    Staff only; a read of personal data, so it is recorded (who looked, at how many people)."""
+    await require_staff(session, actor, "enrollment.view_pending")
     stmt = (select(Enrollment, Cohort, Course, Profile.full_name, Profile.department, Profile.rank)
             .join(Cohort, Cohort.id == Enrollment.cohort_id).join(Course, Course.id == Cohort.course_id)
             .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
@@ -510,6 +536,9 @@ async def pending_queue(session: AsyncSession, course_id: str | None = None) -> 
     grouped: dict[str, tuple[Course, list[PendingItem]]] = {}
     for e, c, course, name, department, rank in (await session.execute(stmt)).all():
         grouped.setdefault(course.id, (course, []))[1].append(PendingItem(_view(e, c, course), name, department, rank))
+    people = {item.enrollment.user_id for _course, items in grouped.values() for item in items}
+    await record(session, actor, "enrollment.view_pending", now=now,
+                 target=f"course:{course_id}" if course_id else None, subjects=len(people))
     return [QueueCourse(course.id, course.title, course.title_en, tuple(items)) for course, items in grouped.values()]
 
 
@@ -532,8 +561,10 @@ class RosterRow:
     details: dict = field(default_factory=dict)  # answers given with the request (retirement date, family programme)
 
 
-async def roster(session: AsyncSession, course_id: str) -> list[RosterRow] | None:
-    """Every request of a course, by cohort then status, for the coordinator's export. None: unknown course."""
+async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime) -> list[RosterRow] | None:
+    """Every request of a course, by cohort then status, for the coordinator's export. None: unknown course.
+    Staff only, and recorded: the export is a read of personal data."""
+    await require_staff(session, actor, "export.enrollments")
     if await session.get(Course, course_id) is None:
         return None
     rows = (await session.execute(
@@ -549,12 +580,14 @@ async def roster(session: AsyncSession, course_id: str) -> list[RosterRow] | Non
             c.number, c.start_on, c.end_on, c.precision, c.track, e.status, await _position(session, e),
             e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
         ))
+    await record(session, actor, "export.enrollments", now=now, target=f"course:{course_id}",
+                 subjects=len({e.user_id for e, _c, _p in rows}), detail={"rows": len(out)})
     return out
 
 
 __all__ = [
     "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
-    "QueueCourse", "RosterRow", "Refusal", "started", "preview", "request_seat", "promote_waitlist", "cancel",
+    "QueueCourse", "RosterRow", "Refusal", "Actor", "Forbidden", "started", "preview", "request_seat", "promote_waitlist", "cancel",
     "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
     "notice_params", "people_waiting", "active_request",
 ]

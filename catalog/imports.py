@@ -22,6 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.topics import TOPICS
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Cohort, Course, Enrollment
 from locales import N_
 
@@ -545,9 +547,11 @@ async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> 
     return result
 
 
-async def import_file(session: AsyncSession, filename: str, content: bytes, now: datetime, *,
+async def import_file(session: AsyncSession, filename: str, content: bytes, now: datetime, *, actor: Actor,
                       kind: str | None = None, dry_run: bool = False) -> ImportResult:
-    """Read, validate and (unless dry_run or any error) apply. Raises FileProblem for an unreadable file."""
+    """Read, validate and (unless dry_run or any error) apply. Raises FileProblem for an unreadable file.
+    Staff only (a dry run too: it reveals what the catalog holds); an applied import is recorded."""
+    await require_staff(session, actor, "import.catalog")
     table = read_table(filename, content)
     detected = detect_kind(table)
     kind = kind or detected
@@ -558,4 +562,7 @@ async def import_file(session: AsyncSession, filename: str, content: bytes, now:
     plan = await plan_import(session, kind, table)
     if dry_run or not plan.ok:
         return ImportResult(plan, applied=False)
-    return await apply_plan(session, plan, now)
+    result = await apply_plan(session, plan, now)
+    await record(session, actor, f"import.{kind}", now=now, detail={
+        "rows": plan.rows, "added": plan.count("added"), "updated": plan.count("updated")})
+    return result

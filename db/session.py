@@ -28,6 +28,8 @@ def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
 
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
+    # A failed statement's error (logged) must not carry its values: names, employee numbers, reasons.
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
+from db.access import Forbidden as NotAllowed
 from handlers.callbacks import StaleButton, lookup, parse
 from handlers.turn import Turn, on_turn
 from locales import translator
@@ -39,7 +40,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if isinstance(error, Forbidden):
         return  # they blocked the bot; nothing to say and nobody to say it to
-    log.error("update failed: %r", error, exc_info=error)
+    if isinstance(error, NotAllowed):
+        # A service refused (the role changed since the handler looked): nothing was written.
+        log.warning("refused: %s", error)
+    else:
+        log.error("update failed: %r", error, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     tr = translator(_user_language(update, context))
@@ -55,7 +60,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 tr = translator(user.language)
     except Exception:  # the database may be the very thing that is down
         pass
-    if isinstance(error, (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)):
+    if isinstance(error, NotAllowed):
+        text = tr("This action is for HRD Center staff only.")
+    elif isinstance(error, (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)):
         text = tr("Our database is briefly unavailable. Nothing was changed — please try again in a minute.")
     else:
         text = tr("Sorry, something went wrong on our side. Nothing was changed — please try again.")

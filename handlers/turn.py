@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from db.access import Actor
 from db.models import User
 from handlers.services import Services, services_of
 from locales import Translator, translator
@@ -92,6 +93,11 @@ class Turn:
     def is_staff(self) -> bool:
         """Checked against the database (and the settings list) on every call, never cached in a button."""
         return self.user.role == "staff" or self.user.id in self.services.admin_ids
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, for the services: they check the role themselves (and record staff actions)."""
+        return Actor.person(self.user.id, admin_ids=self.services.admin_ids)
 
     def set_language(self, lang: str) -> None:
         self.user.language = normalize_language(lang)
@@ -189,9 +195,11 @@ async def load_user(session: AsyncSession, update: Update, services: Services, n
                     first_name=(tg.first_name or "")[:128], username=(tg.username or None),
                     # Korean first; English when the person's Telegram is in English.
                     language=normalize_language(tg.language_code or services.default_language),
-                    role="staff" if tg.id in services.admin_ids else "user", created_at=now)
+                    role="user", created_at=now)  # HRDBOT_ADMIN_IDS is checked live, never copied here
         session.add(user)
     else:
+        if user.role_only:
+            user.role_only = False  # `hrdbot admin add` made the row; now they have written: a user like any other
         if user.unreachable_at is not None:
             user.unreachable_at = None  # they wrote to us, so they have unblocked the bot
         if user.flow and user.flow_updated_at and now - user.flow_updated_at > FLOW_TTL:

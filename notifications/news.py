@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.imports import ImportResult, import_file
 from catalog.topics import TOPICS
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Cohort, Course, TopicSubscription, User
 from db.outbox import Notice, enqueue_many
 
@@ -112,10 +114,10 @@ class ImportOutcome:
         return sum(a.recipients for a in self.announcements)
 
 
-async def import_and_announce(session: AsyncSession, filename: str, content: bytes, now: datetime, *,
+async def import_and_announce(session: AsyncSession, filename: str, content: bytes, now: datetime, *, actor: Actor,
                               kind: str | None = None, dry_run: bool = False) -> ImportOutcome:
     """The whole staff import in the caller's transaction: validate, apply (all or nothing), queue course news."""
-    result = await import_file(session, filename, content, now, kind=kind, dry_run=dry_run)
+    result = await import_file(session, filename, content, now, actor=actor, kind=kind, dry_run=dry_run)
     announcements = await announce_import(session, result, now) if result.applied else []
     return ImportOutcome(result, announcements)
 
@@ -131,11 +133,15 @@ class SubscriberRow:
     unreachable: bool
 
 
-async def subscriber_rows(session: AsyncSession) -> list[SubscriberRow]:
-    """Every course-news subscription (for `hrdbot export subscribers`)."""
+async def subscriber_rows(session: AsyncSession, actor: Actor, *, now: datetime) -> list[SubscriberRow]:
+    """Every course-news subscription (for `hrdbot export subscribers`): staff only, recorded."""
+    await require_staff(session, actor, "export.subscribers")
     rows = await session.execute(
         select(TopicSubscription.user_id, User.first_name, User.username, User.language, TopicSubscription.topic,
                TopicSubscription.created_at, User.unreachable_at)
         .join(User, User.id == TopicSubscription.user_id).order_by(TopicSubscription.topic, TopicSubscription.user_id))
-    return [SubscriberRow(uid, name or "", username, lang, topic, at, unreachable is not None)
-            for uid, name, username, lang, topic, at, unreachable in rows.all()]
+    out = [SubscriberRow(uid, name or "", username, lang, topic, at, unreachable is not None)
+           for uid, name, username, lang, topic, at, unreachable in rows.all()]
+    await record(session, actor, "export.subscribers", now=now, subjects=len({r.user_id for r in out}),
+                 detail={"rows": len(out)})
+    return out

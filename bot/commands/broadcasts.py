@@ -30,6 +30,7 @@ async def _open(settings: Settings):
 
 async def _import(kind: str, path: Path, dry_run: bool) -> int:
     from catalog.imports import FileProblem
+    from db.access import Actor
     from db.session import session_scope
     from handlers.broadcasts.files import render_plan, render_problem
     from locales import translator
@@ -47,7 +48,7 @@ async def _import(kind: str, path: Path, dry_run: bool) -> int:
         async with session_scope(sessionmaker) as session:
             try:
                 outcome = await import_and_announce(session, path.name, content, settings.clock().now(),
-                                                    kind=kind, dry_run=dry_run)
+                                                    actor=Actor.operator(), kind=kind, dry_run=dry_run)
             except FileProblem as exc:
                 print(render_problem(exc.problem, tr, path.name), file=sys.stderr)
                 return 1
@@ -108,6 +109,7 @@ def _naive(moment):
 
 
 async def export_subscribers(args) -> int:
+    from db.access import Actor
     from db.session import session_scope
     from notifications.news import subscriber_rows
 
@@ -115,7 +117,7 @@ async def export_subscribers(args) -> int:
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            rows = await subscriber_rows(session)
+            rows = await subscriber_rows(session, Actor.operator(), now=settings.clock().now())
     finally:
         await engine.dispose()
     return _write(args, ["user_id", "first_name", "username", "language", "topic", "subscribed_at", "unreachable"],
@@ -124,6 +126,7 @@ async def export_subscribers(args) -> int:
 
 
 async def export_broadcasts(args) -> int:
+    from db.access import Actor
     from db.session import session_scope
     from notifications.broadcasts.service import all_broadcasts
 
@@ -131,7 +134,7 @@ async def export_broadcasts(args) -> int:
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            items = await all_broadcasts(session)
+            items = await all_broadcasts(session, Actor.operator(), now=settings.clock().now())
     finally:
         await engine.dispose()
     from handlers.broadcasts.formatting import plain

@@ -35,6 +35,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("telegram_id", nargs="?", type=int)
     p.set_defaults(func=cmd_admin)
 
+    p = sub.add_parser("audit", help="the access record: staff actions and reads of personal data",
+                       description="Every row of the append-only audit log, oldest first (all rows without --since).")
+    p.add_argument("--since", metavar="WHEN", help="only rows from this moment on (2022-03-01 or 2022-03-01T09:00, Seoul)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of rows")
+    p.set_defaults(func=cmd_audit)
+
 
 # The catalog and exam calendar are the 2022 plan: on today's date every cohort would have started and every
 # exam passed, so the console starts its clock early in 2022 unless told otherwise.
@@ -129,9 +135,7 @@ async def cmd_db(args) -> int:
 
 
 async def cmd_admin(args) -> int:
-    from sqlalchemy import select
-
-    from db.models import User
+    from db.access import Actor, set_staff, staff_ids
     from db.session import session_scope
 
     settings = Settings.from_env()
@@ -139,21 +143,47 @@ async def cmd_admin(args) -> int:
     try:
         async with session_scope(sessionmaker) as session:
             if args.action == "list":
-                for user in (await session.execute(select(User).where(User.role == "staff").order_by(User.id))).scalars():
-                    print(f"{user.id}\t{user.first_name}")
+                for user_id in await staff_ids(session):
+                    print(user_id)
                 for extra in sorted(settings.admin_ids):
                     print(f"{extra}\t(HRDBOT_ADMIN_IDS)")
                 return 0
             if args.telegram_id is None:
                 print("hrdbot admin: give a TELEGRAM_ID", file=sys.stderr)
                 return 2
-            user = await session.get(User, args.telegram_id)
-            if user is None:
-                user = User(id=args.telegram_id, chat_id=args.telegram_id, first_name="", language="ko",
-                            created_at=settings.clock().now())
-                session.add(user)
-            user.role = "staff" if args.action == "add" else "user"
-        print(f"{args.telegram_id}: {'staff' if args.action == 'add' else 'no longer staff'}")
+            change = await set_staff(session, Actor.operator(), args.telegram_id, args.action == "add",
+                                     settings.clock().now())
     finally:
         await engine.dispose()
+    if args.action == "add":
+        print(f"{args.telegram_id}: staff" + ("" if change.changed else " (already)"))
+    else:
+        print(f"{args.telegram_id}: no longer staff" if change.changed else f"{args.telegram_id}: was not staff")
+        if args.telegram_id in settings.admin_ids:
+            print(f"{args.telegram_id} is still staff through HRDBOT_ADMIN_IDS: remove it there too", file=sys.stderr)
+    return 0
+
+
+async def cmd_audit(args) -> int:
+    from bot.settings import moment_setting
+    from db.audit import entries
+    from db.session import session_scope
+
+    settings = Settings.from_env()
+    since = moment_setting("--since", args.since)
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with session_scope(sessionmaker) as session:
+            rows = await entries(session, since=since)
+    finally:
+        await engine.dispose()
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        extra = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r.detail.items())
+        print(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor:20} {r.role:9} {r.action:26} {r.target or '-':24} "
+              f"people={r.subjects} {extra}".rstrip())
+    if not rows:
+        print("no audit rows" + (f" since {args.since}" if args.since else ""), file=sys.stderr)
     return 0

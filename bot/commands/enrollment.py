@@ -116,8 +116,9 @@ def write_csv(table: list[list]) -> bytes:
 
 async def cmd_export_enrollments(args) -> int:
     from catalog.enrollment import roster
+    from db.access import Actor
     from db.models import Course
-    from db.session import make_engine, make_sessionmaker
+    from db.session import make_engine, make_sessionmaker, session_scope
 
     target: Path = args.xlsx or args.csv
     if target.exists() and target.is_dir():
@@ -130,9 +131,9 @@ async def cmd_export_enrollments(args) -> int:
     tr = translator(settings.locale)
     engine = make_engine(settings.database_url)
     try:
-        async with make_sessionmaker(engine)() as session:
+        async with session_scope(make_sessionmaker(engine)) as session:  # commits the access record
             try:
-                rows = await roster(session, args.course)
+                rows = await roster(session, Actor.operator(), args.course, now=settings.clock().now())
                 course = await session.get(Course, args.course)
             except Exception as exc:  # noqa: BLE001 - a missing or unmigrated database
                 print(f"hrdbot export: cannot read the database ({type(exc).__name__}); run `hrdbot db upgrade` "

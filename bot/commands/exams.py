@@ -64,6 +64,7 @@ async def cmd_exams(args) -> int:
 
 async def _run_import(kind: str, path: Path, dry_run: bool) -> int:
     from bot.cli import CliError
+    from db.access import Actor
     from notifications.exams.imports import ImportFileError, import_exams, import_slots, read_table
 
     try:
@@ -76,7 +77,7 @@ async def _run_import(kind: str, path: Path, dry_run: bool) -> int:
     try:
         async with sessionmaker() as session:
             try:
-                result = await fn(session, table, settings.clock().now(), dry_run=dry_run)
+                result = await fn(session, table, settings.clock().now(), actor=Actor.operator(), dry_run=dry_run)
             except ImportFileError as exc:
                 raise CliError(f"import {kind}: {exc}") from exc
             if result.errors or dry_run:

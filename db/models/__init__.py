@@ -1,4 +1,5 @@
 """All models, imported here so that `Base.metadata` knows every table."""
+from db.models.audit import AuditEntry
 from db.models.base import Base, Moment
 from db.models.catalog import Cohort, Course, Enrollment, TopicSubscription
 from db.models.exams import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
@@ -8,5 +9,5 @@ from db.models.users import Profile, User
 __all__ = [
     "Base", "Moment", "User", "Profile", "Course", "Cohort", "Enrollment", "TopicSubscription",
     "ExamRound", "ExamEvent", "ExamSubscription", "InterviewSlot", "Reminder",
-    "OutboxMessage", "Broadcast", "OUTBOX_STATES",
+    "OutboxMessage", "Broadcast", "OUTBOX_STATES", "AuditEntry",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String
+from sqlalchemy import BigInteger, Date, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base
@@ -18,7 +18,9 @@ class User(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(5), default="ko")
     language_chosen: Mapped[bool] = mapped_column(default=False)
-    role: Mapped[str] = mapped_column(String(16), default="user")  # user | staff
+    role: Mapped[str] = mapped_column(String(16), default="user")  # user | staff (HRDBOT_ADMIN_IDS is never copied here)
+    # Made by `hrdbot admin add` before the person ever wrote: not a user in any count, never a recipient.
+    role_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     unreachable_at: Mapped[datetime | None]  # blocked the bot: skipped by every sender from then on
     created_at: Mapped[datetime]
     # Conversation state lives here, not in PTB memory, so any worker can continue a flow.

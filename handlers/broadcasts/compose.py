@@ -164,9 +164,9 @@ async def _preview(t: Turn, data: dict) -> None:
 
 async def _commit(t: Turn, data: dict, at) -> None:
     try:
-        b = await create_broadcast(t.session, created_by=t.user.id, text=data["text"], audience=data["audience"],
+        b = await create_broadcast(t.session, actor=t.actor, text=data["text"], audience=data["audience"],
                                    now=t.now, course_id=data.get("course_id"), cohort_id=data.get("cohort_id"))
-        await schedule_broadcast(t.session, b.id, at, t.now)
+        await schedule_broadcast(t.session, b.id, at, t.now, actor=t.actor)
     except BroadcastError:
         raise StaleButton(data) from None
     t.clear_flow()

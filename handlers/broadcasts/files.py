@@ -91,7 +91,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _dry_run(t: Turn, name: str, content: bytes) -> None:
     try:
-        outcome = await import_and_announce(t.session, name, content, t.now, dry_run=True)
+        outcome = await import_and_announce(t.session, name, content, t.now, actor=t.actor, dry_run=True)
     except FileProblem as exc:
         t.reply(render_problem(exc.problem, t.tr, name))
         return
@@ -120,7 +120,7 @@ async def on_import_button(t: Turn, args: list[str]) -> None:
     name = data.get("name", "file")
     try:
         content = base64.b64decode(data.get("content", ""))
-        outcome = await import_and_announce(t.session, name, content, t.now, kind=data.get("kind"))
+        outcome = await import_and_announce(t.session, name, content, t.now, actor=t.actor, kind=data.get("kind"))
     except FileProblem as exc:
         t.edit(render_problem(exc.problem, t.tr, name))
         return

@@ -94,7 +94,7 @@ async def on_cancel_confirm(t: Turn, args: list[str]) -> None:
     if t.refuse_unless_staff():
         return
     try:
-        result = await cancel_broadcast(t.session, int_arg(args, 0), t.now)
+        result = await cancel_broadcast(t.session, int_arg(args, 0), t.now, actor=t.actor)
     except BroadcastError:
         raise StaleButton(args) from None
     if result.already:

@@ -68,7 +68,7 @@ async def on_cancel_ask(t: Turn, args: list[str]) -> None:
 async def on_cancel_confirm(t: Turn, args: list[str]) -> None:
     _ = t.tr
     v = await _mine(t, args)
-    result = await svc.cancel(t.session, enrollment_id=v.id, actor_id=t.user.id, now=t.now)
+    result = await svc.cancel(t.session, enrollment_id=v.id, actor=t.actor, now=t.now)
     if result.promoted:
         t.outbox_written()
     if result.ok:

@@ -22,7 +22,7 @@ MAX_REASON = 500
 
 async def show_overview(t: Turn, *, edit: bool = False) -> None:
     _ = t.tr
-    queue = await svc.pending_queue(t.session)
+    queue = await svc.pending_queue(t.session, t.actor, now=t.now)
     say = t.edit if edit else t.reply
     if not queue:
         say(_("No requests are waiting for approval."))
@@ -39,7 +39,7 @@ async def show_overview(t: Turn, *, edit: bool = False) -> None:
 
 async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
     _ = t.tr
-    queue = await svc.pending_queue(t.session, course_id)
+    queue = await svc.pending_queue(t.session, t.actor, course_id, now=t.now)
     say = t.edit if edit else t.reply
     if not queue:
         say(_("No more pending requests for this course."), [[Button(_("⬅ All courses"), cb("stq"))]])
@@ -103,7 +103,7 @@ async def on_approve(t: Turn, args: list[str]) -> None:
     if t.refuse_unless_staff():
         return
     v = await _pending(t, args)
-    result = await svc.approve(t.session, enrollment_id=v.id, staff_id=t.user.id, now=t.now)
+    result = await svc.approve(t.session, enrollment_id=v.id, actor=t.actor, now=t.now)
     if not result.ok:
         t.answer(t.tr("Already decided by someone else; the list is refreshed."))
     else:
@@ -130,7 +130,7 @@ async def on_reject_ask(t: Turn, args: list[str]) -> None:
 
 
 async def _reject(t: Turn, v: svc.EnrollmentView, reason: str) -> bool:
-    result = await svc.reject(t.session, enrollment_id=v.id, staff_id=t.user.id, now=t.now, reason=reason)
+    result = await svc.reject(t.session, enrollment_id=v.id, actor=t.actor, now=t.now, reason=reason)
     if result.ok:
         t.outbox_written()
     return result.ok
@@ -211,7 +211,7 @@ async def on_bulk_approve(t: Turn, args: list[str]) -> None:
     if t.refuse_unless_staff():
         return
     course_id = str_arg(args, 0)
-    approved = await svc.bulk_approve(t.session, course_id=course_id, staff_id=t.user.id, now=t.now)
+    approved = await svc.bulk_approve(t.session, course_id=course_id, actor=t.actor, now=t.now)
     if approved:
         t.outbox_written()
     t.answer(t.tr("Approved {count} requests. Each employee is notified.", count=len(approved)))

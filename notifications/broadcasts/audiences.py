@@ -51,7 +51,7 @@ def member_ids(spec: dict) -> Select:
     """SELECT users.id of the audience (reachable or not), one row per person."""
     kind = spec.get("kind")
     if kind == "everyone":
-        return select(User.id)
+        return select(User.id).where(User.role_only.is_(False))  # a staff role granted to nobody yet is nobody
     if kind == "topic":
         return select(TopicSubscription.user_id.label("id")).where(TopicSubscription.topic == spec.get("topic"))
     if kind == "course":
@@ -64,7 +64,7 @@ def member_ids(spec: dict) -> Select:
     if kind == "exam":
         return select(ExamSubscription.user_id.label("id")).where(ExamSubscription.round_id == spec.get("round_id")).distinct()
     if kind == "language":
-        return select(User.id).where(User.language == spec.get("language"))
+        return select(User.id).where(User.language == spec.get("language"), User.role_only.is_(False))
     raise BadAudience(f"unknown audience kind {kind!r}")
 
 

@@ -18,6 +18,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Broadcast, Cohort, Course, OutboxMessage
 from db.outbox import Notice, enqueue_many
 from db.session import session_scope
@@ -63,8 +65,11 @@ async def notice_params(session: AsyncSession, text: str, course_id: str | None,
     return params
 
 
-async def create_broadcast(session: AsyncSession, *, created_by: int, text: str, audience: dict, now: datetime,
+async def create_broadcast(session: AsyncSession, *, actor: Actor, text: str, audience: dict, now: datetime,
                            course_id: str | None = None, cohort_id: int | None = None) -> Broadcast:
+    """A draft by a staff member (its delivery report goes to them); the command-line operator has no chat, so
+    their broadcasts report to nobody."""
+    await require_staff(session, actor, "broadcast.create")
     text = (text or "").strip()
     if not text:
         raise BroadcastError("empty")
@@ -75,15 +80,19 @@ async def create_broadcast(session: AsyncSession, *, created_by: int, text: str,
     except BadAudience:
         raise BroadcastError("bad_audience") from None
     params = await notice_params(session, text, course_id, cohort_id)
-    b = Broadcast(created_by=created_by, text=text, course_id=params.get("course_id"), cohort_id=params.get("cohort_id"),
+    b = Broadcast(created_by=actor.user_id or 0, text=text, course_id=params.get("course_id"), cohort_id=params.get("cohort_id"),
                   audience=info.spec, status="draft", total=0, report_sent=False, created_at=now)
     session.add(b)
     await session.flush()
+    await record(session, actor, "broadcast.create", now=now, target=f"broadcast:{b.id}",
+                 detail={"audience": info.spec.get("kind")})
     return b
 
 
-async def schedule_broadcast(session: AsyncSession, broadcast_id: int, at: datetime | None, now: datetime) -> Broadcast:
+async def schedule_broadcast(session: AsyncSession, broadcast_id: int, at: datetime | None, now: datetime, *,
+                             actor: Actor) -> Broadcast:
     """Send at `at` (None or the past: as soon as the scheduler runs)."""
+    await require_staff(session, actor, "broadcast.send")
     b = await _get_locked(session, broadcast_id)
     if b is None:
         raise BroadcastError("no_such_broadcast")
@@ -92,6 +101,8 @@ async def schedule_broadcast(session: AsyncSession, broadcast_id: int, at: datet
     b.status = "scheduled"
     b.scheduled_at = max(at, now) if at else now
     await session.flush()
+    await record(session, actor, "broadcast.send", now=now, target=f"broadcast:{b.id}",
+                 detail={"at": b.scheduled_at.isoformat()})
     return b
 
 
@@ -102,7 +113,8 @@ class CancelResult:
     already: str | None = None  # done | cancelled when there was nothing to cancel
 
 
-async def cancel_broadcast(session: AsyncSession, broadcast_id: int, now: datetime) -> CancelResult:
+async def cancel_broadcast(session: AsyncSession, broadcast_id: int, now: datetime, *, actor: Actor) -> CancelResult:
+    await require_staff(session, actor, "broadcast.cancel")
     b = await _get_locked(session, broadcast_id)
     if b is None:
         raise BroadcastError("no_such_broadcast")
@@ -115,7 +127,10 @@ async def cancel_broadcast(session: AsyncSession, broadcast_id: int, now: dateti
     if b.started_at is None and b.scheduled_at is not None and b.scheduled_at <= now:
         b.started_at = now  # cancelled mid fan-out
     await session.flush()
-    return CancelResult(b.id, max(result.rowcount or 0, 0))
+    cancelled = max(result.rowcount or 0, 0)
+    await record(session, actor, "broadcast.cancel", now=now, target=f"broadcast:{b.id}",
+                 detail={"messages_cancelled": cancelled})
+    return CancelResult(b.id, cancelled)
 
 
 @dataclass
@@ -237,7 +252,10 @@ async def recent(session: AsyncSession, limit: int = 8) -> list[Progress]:
     return [_progress(b, counts[b.id]) for b in bs]
 
 
-async def all_broadcasts(session: AsyncSession) -> list[Progress]:
+async def all_broadcasts(session: AsyncSession, actor: Actor, *, now: datetime) -> list[Progress]:
+    """Every broadcast with its counts (the staff export; recorded like every export)."""
+    await require_staff(session, actor, "export.broadcasts")
+    await record(session, actor, "export.broadcasts", now=now)
     bs = list((await session.execute(select(Broadcast).order_by(Broadcast.id))).scalars())
     counts = await delivery_counts(session, [b.id for b in bs])
     return [_progress(b, counts[b.id]) for b in bs]

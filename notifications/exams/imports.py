@@ -25,6 +25,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.access import Actor, require_staff
+from db.audit import record
 from db.clock import SEOUL
 from db.models import ExamEvent, ExamRound, ExamSubscription, User
 from db.outbox import Notice, enqueue
@@ -145,8 +147,9 @@ class _EventRow:
     precision: str
 
 
-async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *,
+async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *, actor: Actor,
                        dry_run: bool = False) -> ImportResult:
+    await require_staff(session, actor, "import.exams")
     result = ImportResult(rows=len(table))
     if table:
         _require(table[0][1], ("round_id", "event", "start"))
@@ -235,12 +238,16 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
         return result
     result.notices = await notify_changes(session, changes, now)
     result.applied = True
+    await record(session, actor, "import.exams", now=now, detail={
+        "rows": result.rows, "rounds_added": result.rounds_added, "events_added": result.events_added,
+        "events_changed": result.events_changed, "notices": result.notices})
     return result
 
 
 # -- interview slots ----------------------------------------------------------------------------------------------
-async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *,
+async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *, actor: Actor,
                        dry_run: bool = False) -> ImportResult:
+    await require_staff(session, actor, "import.interview_slots")
     result = ImportResult(rows=len(table))
     if table:
         _require(table[0][1], ("round_id", "date", "time"))
@@ -313,4 +320,6 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
                 params={"round_id": rid, "title": title, "title_en": title_en, "at": starts_at.isoformat(),
                         "place": place}), now=now)
     result.applied = True
+    await record(session, actor, "import.interview_slots", now=now, subjects=len({v[2] for v in valid}),
+                 detail={"rows": result.rows, "slots": result.slots, "notices": result.notices})
     return result

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.cli import main
+from db.access import Actor
 from db.models import Course, OutboxMessage, TopicSubscription, User
 from db.session import make_engine, make_sessionmaker, session_scope
 from tests.support import databases as dbs
@@ -71,7 +72,7 @@ def test_export_subscribers_and_broadcasts_as_xlsx(sqlite_template, tmp_path, mo
         s.add(User(id=56, chat_id=56, first_name="김", created_at=_now()))
         await s.flush()
         s.add(TopicSubscription(user_id=56, topic="leadership", created_at=_now()))
-        await create_broadcast(s, created_by=1, text="<b>공지</b> &amp; 안내", audience={"kind": "everyone"}, now=_now())
+        await create_broadcast(s, actor=Actor.operator("test"), text="<b>공지</b> &amp; 안내", audience={"kind": "everyone"}, now=_now())
     _query(url, data)
     subs, bcs = tmp_path / "subs.xlsx", tmp_path / "bcs.xlsx"
     assert main(["export", "subscribers", "--xlsx", str(subs)]) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from catalog.imports import import_file
+from db.access import Actor
 from db.session import session_scope
 
 CSV = ("id,title,title_en,category,topic,delivery\n"
@@ -12,7 +13,7 @@ async def test_a_course_imported_by_another_process_is_found_after_the_next_tick
     assert "생성형 AI 업무 활용" not in " ".join((await bot.say("생성형 AI"))[-1].button_texts)
     clock.advance(hours=1)
     async with session_scope(db.sessionmaker) as session:  # what `hrdbot import courses FILE` does
-        result = await import_file(session, "courses.csv", CSV, clock.now(), kind="courses")
+        result = await import_file(session, "courses.csv", CSV, clock.now(), actor=Actor.operator("test"), kind="courses")
     assert result.applied
     await bot.say(":tick")
     sent = await bot.say("생성형 AI")
@@ -25,7 +26,8 @@ async def test_new_dates_for_a_cohort_imported_by_another_process_show_on_the_ca
     cohorts = "course_id,no,start,end,precision\nit-excel,1,2022-03-14,2022-03-16,day\n".encode()
     clock.advance(hours=1)
     async with session_scope(db.sessionmaker) as session:
-        assert (await import_file(session, "cohorts.csv", cohorts, clock.now(), kind="cohorts")).applied
+        assert (await import_file(session, "cohorts.csv", cohorts, clock.now(), actor=Actor.operator("test"),
+                                   kind="cohorts")).applied
     await bot.say(":tick")
     await bot.say("업무에 바로 쓰는 엑셀")
     card = (await bot.say("1"))[-1]

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from bot.cli import build_parser
 from catalog import enrollment as svc
+from db.access import Actor
 from db.session import session_scope
 from tests.handlers.enrollment.factory import NOW, add_course, add_people
 
@@ -27,7 +28,7 @@ async def _three_requests(db):
         a = await svc.request_seat(s, user_id=4001, cohort_id=cohort_id, now=NOW)
         await svc.request_seat(s, user_id=4002, cohort_id=cohort_id, now=NOW)
         await svc.request_seat(s, user_id=4003, cohort_id=cohort_id, now=NOW)
-        await svc.reject(s, enrollment_id=a.enrollment_id, staff_id=1, now=NOW, reason="정원 초과")
+        await svc.reject(s, enrollment_id=a.enrollment_id, actor=Actor.operator("test"), now=NOW, reason="정원 초과")
 
 
 async def test_xlsx_roster_lists_everyone_with_status(db, tmp_path, monkeypatch, capsys):

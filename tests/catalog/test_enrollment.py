@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog import enrollment as svc
+from db.access import Actor
 from db.models import Enrollment, OutboxMessage
 from db.session import make_engine, make_sessionmaker, session_scope
 from tests.support.databases import TestDb
@@ -25,7 +26,7 @@ async def _request(db, user_id: int, cohort_id: int, now=NOW) -> svc.EnrollOutco
 
 async def _cancel(db, enrollment_id: int, user_id: int, now=NOW) -> svc.ChangeOutcome:
     async with session_scope(db.sessionmaker) as s:
-        return await svc.cancel(s, enrollment_id=enrollment_id, actor_id=user_id, now=now)
+        return await svc.cancel(s, enrollment_id=enrollment_id, actor=Actor.person(user_id), now=now)
 
 
 async def _rows(db, cohort_id: int) -> list[Enrollment]:
@@ -174,13 +175,13 @@ async def test_staff_reject_frees_the_seat_and_notifies_both(db):
     b = await _request(db, 7002, cohort_id)
     assert (a.status, b.status) == ("pending", "waitlisted")
     async with session_scope(db.sessionmaker) as s:
-        r = await svc.reject(s, enrollment_id=a.enrollment_id, staff_id=1, now=NOW + timedelta(hours=1),
+        r = await svc.reject(s, enrollment_id=a.enrollment_id, actor=Actor.operator("test"), now=NOW + timedelta(hours=1),
                              reason="정원 초과")
     assert r.ok and [p.status for p in r.promoted] == ["pending"]
     async with session_scope(db.sessionmaker) as s:
-        again = await svc.reject(s, enrollment_id=a.enrollment_id, staff_id=1, now=NOW, reason="x")
-        queue = await svc.pending_queue(s)
-        approved = await svc.bulk_approve(s, course_id="enr-test", staff_id=1, now=NOW)
+        again = await svc.reject(s, enrollment_id=a.enrollment_id, actor=Actor.operator("test"), now=NOW, reason="x")
+        queue = await svc.pending_queue(s, Actor.operator("test"), now=NOW)
+        approved = await svc.bulk_approve(s, course_id="enr-test", actor=Actor.operator("test"), now=NOW)
     assert not again.ok and again.code == "decided"
     assert [i.enrollment.user_id for q in queue for i in q.items] == [7002]
     assert [v.user_id for v in approved] == [7002]

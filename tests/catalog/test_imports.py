@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import insert, select
 
 from catalog.imports import MAX_BYTES, FileProblem, import_file, read_table
+from db.access import Actor
 from db.models import Cohort, Course, Enrollment, User
 from db.session import session_scope
 from locales import translator
@@ -28,7 +29,7 @@ def xlsx(rows: list[list]) -> bytes:
 
 async def run(db, clock, name, content, **kw):
     async with session_scope(db.sessionmaker) as s:
-        return await import_file(s, name, content, clock.now(), **kw)
+        return await import_file(s, name, content, clock.now(), actor=Actor.operator("test"), **kw)
 
 
 async def test_xlsx_courses_dry_run_then_apply_says_added_updated_unchanged(db, clock):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from db.access import Actor
 from db.session import session_scope
 from tests.fuzz.support import ME, STAFF, examples, record
 
@@ -99,7 +100,7 @@ async def _catalog_import(fb, name: str, content: bytes) -> str:
 
     async with session_scope(fb.sessionmaker) as session:
         try:
-            result = await import_file(session, name, content, fb.clock.now())
+            result = await import_file(session, name, content, fb.clock.now(), actor=Actor.operator("fuzz"))
         except FileProblem:
             return "refused"
         return "applied" if result.applied else "refused"
@@ -114,7 +115,7 @@ async def _exam_import(fb, name: str, content: bytes, kind: str) -> str:
         return "refused"
     async with session_scope(fb.sessionmaker) as session:
         try:
-            result = await (import_exams if kind == "exams" else import_slots)(session, table, fb.clock.now())
+            result = await (import_exams if kind == "exams" else import_slots)(session, table, fb.clock.now(), actor=Actor.operator("fuzz"))
         except ImportFileError:
             return "refused"
         return "applied" if result.applied else "refused"

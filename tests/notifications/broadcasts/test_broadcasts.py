@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
+from db.access import Actor
 from db.models import Broadcast, Cohort, Enrollment, ExamRound, ExamSubscription, OutboxMessage
 from db.session import session_scope
 from notifications.broadcasts.audiences import BadAudience, describe
@@ -14,12 +15,13 @@ from notifications.broadcasts.service import (BroadcastError, broadcasts_tick, c
 from tests.notifications.broadcasts.conftest import outbox_counts
 
 STAFF = 9001
+STAFF_ACTOR = Actor.person(STAFF, admin_ids={STAFF})
 
 
 async def new_broadcast(db, clock, audience, *, at=None, text="안내") -> int:
     async with session_scope(db.sessionmaker) as s:
-        b = await create_broadcast(s, created_by=STAFF, text=text, audience=audience, now=clock.now())
-        await schedule_broadcast(s, b.id, at, clock.now())
+        b = await create_broadcast(s, actor=STAFF_ACTOR, text=text, audience=audience, now=clock.now())
+        await schedule_broadcast(s, b.id, at, clock.now(), actor=STAFF_ACTOR)
     return b.id
 
 
@@ -99,7 +101,7 @@ async def test_cancel_stops_what_was_not_sent_and_reports(db, clock, people):
                                .order_by(OutboxMessage.id).limit(10))).scalars().all()
         await s.execute(OutboxMessage.__table__.update().where(OutboxMessage.id.in_(ten)).values(status="sent"))
     async with session_scope(db.sessionmaker) as s:
-        result = await cancel_broadcast(s, bid, clock.now())
+        result = await cancel_broadcast(s, bid, clock.now(), actor=STAFF_ACTOR)
     assert result.cancelled == 41  # 50 people + the staff member − 10 sent
     assert await outbox_counts(db, bid) == {"sent": 10, "cancelled": 41}
     async with session_scope(db.sessionmaker) as s:
@@ -111,7 +113,7 @@ async def test_cancel_stops_what_was_not_sent_and_reports(db, clock, people):
     assert report.user_id == STAFF and report.params["sent"] == 10 and report.params["cancelled"] == 41
     assert p.status == "cancelled" and p.pending == 0
     async with session_scope(db.sessionmaker) as s:
-        assert (await cancel_broadcast(s, bid, clock.now())).already == "cancelled"
+        assert (await cancel_broadcast(s, bid, clock.now(), actor=STAFF_ACTOR)).already == "cancelled"
 
 
 async def test_a_broadcast_is_done_only_when_nothing_is_in_flight(db, clock, people):
@@ -137,7 +139,7 @@ async def test_bad_requests_are_refused(db, clock, people):
         for kwargs, code in ((dict(text=""), "empty"), (dict(text="x" * 4000), "too_long"),
                              (dict(text="hi", audience={"kind": "topic", "topic": "??"}), "bad_audience"),
                              (dict(text="hi", course_id="no-such-course"), "no_such_course")):
-            args = dict(created_by=STAFF, audience={"kind": "everyone"}, now=clock.now()) | kwargs
+            args = dict(actor=STAFF_ACTOR, audience={"kind": "everyone"}, now=clock.now()) | kwargs
             with pytest.raises(BroadcastError) as err:
                 await create_broadcast(s, **args)
             assert err.value.code == code

@@ -8,18 +8,20 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from db.access import Actor
 from db.models import Broadcast, OutboxMessage, User
 from db.session import session_scope
 from notifications.broadcasts.service import broadcasts_tick, create_broadcast, schedule_broadcast
 from tests.notifications.broadcasts.conftest import outbox_counts, send_until_settled
 
 STAFF = 9001
+STAFF_ACTOR = Actor.person(STAFF, admin_ids={STAFF})
 
 
 async def start_broadcast(db, clock, audience: dict, text: str = "공지: 3월 교육 일정") -> int:
     async with session_scope(db.sessionmaker) as s:
-        b = await create_broadcast(s, created_by=STAFF, text=text, audience=audience, now=clock.now())
-        await schedule_broadcast(s, b.id, None, clock.now())
+        b = await create_broadcast(s, actor=STAFF_ACTOR, text=text, audience=audience, now=clock.now())
+        await schedule_broadcast(s, b.id, None, clock.now(), actor=STAFF_ACTOR)
     await broadcasts_tick(db.sessionmaker, clock.now())
     return b.id
 

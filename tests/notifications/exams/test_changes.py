@@ -6,6 +6,7 @@ from datetime import date, datetime
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from db.access import Actor
 from db.clock import SEOUL
 from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
 from db.session import session_scope
@@ -27,7 +28,7 @@ def csv_file(tmp_path, body: str, name: str = "exams.csv"):
 
 async def run_import(db, clock, path, fn=import_exams):
     async with db.sessionmaker() as session:
-        result = await fn(session, read_table(path), clock.now())
+        result = await fn(session, read_table(path), clock.now(), actor=Actor.operator("test"))
         if result.ok:
             await session.commit()
         else:

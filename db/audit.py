@@ -1,0 +1,71 @@
+"""The access record (개인정보 접속기록): one append-only row per staff action or read of personal data.
+
+`record` is called by the service that acts, in the caller's transaction, so an action and its record commit or
+roll back together. Rows carry ids, counts and codes — never names, reasons or other personal values — so the log
+itself needs no deleting when someone uses /forget. The database refuses UPDATE and DELETE (triggers, migration
+0002) except DELETE of rows older than two years; `purge_expired` is the retention job's side of that.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.access import Actor, role_of
+from db.models import AuditEntry
+
+MIN_KEEP = timedelta(days=731)  # two years, whatever the leap days: the law's minimum, also enforced by the trigger
+
+
+async def record(session: AsyncSession, actor: Actor, action: str, *, now: datetime, target: str | None = None,
+                 subjects: int = 0, detail: dict | None = None, role: str | None = None) -> None:
+    """Append one row. `detail` holds counts, ids and codes only (callers never pass free text or names)."""
+    session.add(AuditEntry(at=now, actor=actor.label, actor_id=actor.user_id,
+                           role=role or await role_of(session, actor), action=action[:48],
+                           target=(target or None) and target[:80], subjects=max(int(subjects), 0),
+                           detail=dict(detail or {})))
+    await session.flush()
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    actor_id: int | None
+    role: str
+    action: str
+    target: str | None
+    subjects: int
+    detail: dict
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor, "actor_id": self.actor_id,
+                "role": self.role, "action": self.action, "target": self.target, "subjects": self.subjects,
+                "detail": self.detail}
+
+
+async def entries(session: AsyncSession, *, since: datetime | None = None, limit: int | None = None) -> list[AuditRow]:
+    """Rows in the order they were written (all of them without `since`)."""
+    stmt = select(AuditEntry).order_by(AuditEntry.id)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [AuditRow(e.id, e.at, e.actor, e.actor_id, e.role, e.action, e.target, e.subjects, dict(e.detail or {}))
+            for e in (await session.execute(stmt)).scalars()]
+
+
+async def purge_expired(session: AsyncSession, *, now: datetime, keep: timedelta = MIN_KEEP) -> int:
+    """Delete rows older than `keep` (never less than two years). The trigger checks the same rule with the
+    database's own clock; when the two clocks disagree (a demo clock ahead of real time) nothing is deleted."""
+    cutoff = now - max(keep, MIN_KEEP)
+    try:
+        async with session.begin_nested():
+            result = await session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))
+    except DBAPIError:
+        return 0
+    return max(result.rowcount or 0, 0)
