@@ -2,7 +2,8 @@
 
     python -m bench.search [--quick] [--titles N]
 
-Per query (parse_query + SearchIndex.search, the labelled query set of tests/catalog/search/queries.yaml) p50/p99,
+Per query (parse_query + SearchIndex.search over the labelled keyword queries of tests/catalog/search/queries.yaml
+and the chat messages of chat_dev.yaml: sentences are the slow kind) p50/p99,
 side by side with the naive baseline measured in the same run: rapidfuzz `process.extract` with `fuzz.WRatio` over
 every title. Also the quality of both on the seed catalog (the baseline with its best score cut-off). Prints a table,
 then one JSON object with the figures as the last line.
@@ -21,7 +22,7 @@ import time
 from rapidfuzz import fuzz, process, utils
 
 from catalog.search import CourseDoc, SearchIndex, parse_query
-from catalog.search.evaluate import evaluate, load_queries, yaml_docs
+from catalog.search.evaluate import CHAT_DEV, evaluate, load_queries, yaml_docs
 
 # realistic pieces of Korean course titles (ko, en)
 DOMAINS = [
@@ -165,13 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
 
     labelled = load_queries()
-    queries = [lq.q for lq in labelled]
+    chat = load_queries(CHAT_DEV)
+    queries = [lq.q for lq in labelled + chat]
     seed_docs = yaml_docs()
 
     t0 = time.perf_counter()
     seed_index = SearchIndex.build(seed_docs)
     seed_build = time.perf_counter() - t0
     report = evaluate(seed_index, labelled).figures()
+    chat_report = evaluate(seed_index, chat).figures()
     base_q = baseline_quality(seed_docs, labelled)
 
     repeats_seed = 5 if args.quick else 15
@@ -205,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         "big_baseline_p50_ms": row(big_base)[0], "big_baseline_p99_ms": row(big_base)[1],
         "seed_hit@1": report["hit@1"], "seed_hit@5": report["hit@5"],
         "seed_negatives_empty": report["negatives_empty"],
+        "chat_dev_hit@1": chat_report["hit@1"], "chat_dev_hit@5": chat_report["hit@5"],
+        "chat_dev_false_positives": chat_report["false_positive_rate"],
         "big_hit@1": big_report["hit@1"], "big_hit@5": big_report["hit@5"],
         "big_negatives_empty": big_report["negatives_empty"],
         "baseline_cutoff": base_q["cutoff"], "baseline_hit@1": base_q["hit@1"], "baseline_hit@5": base_q["hit@5"],
@@ -215,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["meets_targets"] = figures["seed_p99_ms"] <= 2.0 and figures["big_p99_ms"] <= 20.0
     figures["elapsed_s"] = round(time.perf_counter() - t_start, 1)
 
-    print(f"search benchmark: {len(queries)} labelled queries (parse_query + search, limit 8), latency per query = "
+    print(f"search benchmark: {len(queries)} labelled queries and chat messages (parse_query + search, limit 8), latency per query = "
           f"median of repeated runs; baseline = rapidfuzz process.extract(WRatio) over all titles "
           f"({len(base_queries)} queries at 100k)")
     print(f"{'catalog':<18}{'titles':>8}{'build s':>9}{'p50 ms':>9}{'p99 ms':>9}{'base p50':>10}{'base p99':>10}"
@@ -228,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{big_report['hit@1']:>7.3f}{big_report['hit@5']:>7.3f}{big_report['negatives_empty']:>6.2f}")
     print(f"baseline quality on the seed catalog (best cut-off {base_q['cutoff']}): hit@1 {base_q['hit@1']:.3f} "
           f"hit@5 {base_q['hit@5']:.3f} negatives answered with nothing {base_q['negatives_empty']:.2f}")
+    print(f"chat messages (dev, {len(chat)}) on the seed catalog: hit@1 {chat_report['hit@1']:.3f} "
+          f"hit@5 {chat_report['hit@5']:.3f} false positives {chat_report['false_positive_rate']:.3f}")
     slowest = sorted(zip(big_engine, queries), reverse=True)[:5]
     print("slowest at 100k: " + ", ".join(f"{q!r} {ms:.1f} ms" for ms, q in slowest))
     print(f"raw p99 over every run (scheduling noise included): seed {figures['seed_raw_p99_ms']:.3f} ms, "

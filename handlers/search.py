@@ -11,7 +11,7 @@ from babel.dates import get_month_names
 
 from catalog.courses import CourseCard, course_card
 from catalog.enrollment import started
-from catalog.search import Filters, SearchHit, parse_query
+from catalog.search import Filters, Refusal, SearchHit, parse_query
 from catalog.search.loader import courses_with_seats
 from catalog.topics import TOPICS
 from handlers.callbacks import StaleButton, cb, route, str_arg
@@ -70,7 +70,11 @@ async def run_search(t: Turn, text: str) -> None:
     if filters.seats_open:  # seats change with every enrolment; the index only knows them as of its last build
         filters = replace(filters, open_courses=frozenset(await courses_with_seats(t.session)))
     index = t.services.search
-    hits = index.search(query, limit=RESULTS, filters=filters) if index else []
+    answer = index.answer(query, limit=RESULTS, filters=filters) if index else None
+    hits = answer.hits if answer else []
+    if answer and answer.refusal:
+        await reply_refusal(t, answer.refusal, text)
+        return
     if not hits and filters and index:
         # the words match but the conditions (month, format, seats…) rule everything out: say so, show the rest
         loose = index.search(query, limit=RESULTS) if query.strip() else []
@@ -87,6 +91,18 @@ async def run_search(t: Turn, text: str) -> None:
     if filters:
         message += "\n" + _("Conditions: {filters}", filters=describe_filters(filters, t.tr))
     t.reply(message, hit_buttons(hits, titles))
+
+
+async def reply_refusal(t: Turn, refusal: Refusal, said: str) -> None:
+    """The message names something the catalog lacks: say so, and offer its closest category, not as a match."""
+    _ = t.tr
+    text = _("There is no course on “{thing}”.", thing=refusal.as_typed(said)[:50])
+    if refusal.category not in TOPICS:
+        t.reply(text + " " + _("Try a shorter keyword (엑셀, 외국어, 리더십) or /help."))
+        return
+    others = t.services.search.search("", limit=RESULTS, filters=Filters(categories=frozenset({refusal.category})))
+    text += " " + _("What we have in {category}:", category=t.tr(TOPICS[refusal.category]))
+    t.reply(text, hit_buttons(others, await english_titles(t, others)))
 
 
 def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, list[list[Button]]]:

@@ -3,8 +3,10 @@
     index = SearchIndex.build(docs)
     text, filters = parse_query("3월 비대면 리더십")
     hits = index.search(text, limit=8, filters=filters)   # [SearchHit(course_id, title, score, ...)]
+    answer = index.answer(text, limit=8, filters=filters)  # .hits, and .refusal when a named thing is missing
 """
 from catalog.search.filters import Filters, parse_query
-from catalog.search.index import THRESHOLD, CourseDoc, SearchHit, SearchIndex
+from catalog.search.index import THRESHOLD, CourseDoc, SearchAnswer, SearchHit, SearchIndex
+from catalog.search.refusal import Refusal
 
-__all__ = ["CourseDoc", "Filters", "SearchHit", "SearchIndex", "THRESHOLD", "parse_query"]
+__all__ = ["CourseDoc", "Filters", "Refusal", "SearchAnswer", "SearchHit", "SearchIndex", "THRESHOLD", "parse_query"]

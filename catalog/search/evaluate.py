@@ -104,7 +104,7 @@ def evaluate(index: SearchIndex, queries: list[LabelledQuery]) -> Report:
 
 def yaml_docs() -> list[CourseDoc]:
     """The documents the loader builds from a freshly seeded database, read straight from catalog/data."""
-    from catalog.search.loader import extra_aliases
+    from catalog.search.loader import evidence_text, extra_aliases
     from db.seed import read_yaml
 
     docs = []
@@ -122,6 +122,9 @@ def yaml_docs() -> list[CourseDoc]:
             months=frozenset(months), topic=c.get("topic", ""),
             seats_open=any(co.get("status", "open") == "open" for co in c.get("cohorts") or []),
             audience=c.get("audience", ""),
+            description=evidence_text(c.get("description"), c.get("description_en"), c.get("audience_en"),
+                                      c.get("eligibility")),
+            eligibility=dict(c.get("eligibility") or {}),
         ))
     return docs
 

@@ -28,8 +28,15 @@ from catalog.search.filters import Filters
 from catalog.search.hangul import VOWELS, initials, is_initials, keys
 from catalog.search.keyboard import compose, qwerty_to_hangul
 from catalog.search.normalize import compact, has_hangul, is_latin, normalize, script_parts
-from catalog.search.particles import content_terms, content_words, is_generic, looks_like_predicate, strip_particle
-from catalog.search.synonyms import expansions
+from catalog.search.particles import (
+    content_terms, content_words, is_generic, looks_like_predicate, strip_endings, strip_hada, strip_particle,
+    strip_plural,
+)
+from catalog.search.reading import read
+from catalog.search.refusal import Refusal, closest_category, is_course_request
+from catalog.search.segment import Segmenter
+from catalog.search.situation import audience_fit, audience_of, read_situation
+from catalog.search.synonyms import SYNONYMS, expansions
 
 THRESHOLD = 74.0        # below this a course is not an answer
 RELATIVE = 22.0         # and nothing further than this below the best answer
@@ -47,6 +54,8 @@ TOP_PER_WORD = 300      # best courses per query word considered when combining 
 BIGRAM_CANDIDATES = 40  # whole names compared by fuzzy ratio, chosen by shared syllable bigrams
 POSTINGS_CAP = 1000     # a word shared by more courses contributes its best this many (ranking is moot beyond)
 MAX_WORDS = 8           # a query's first distinct content words; beyond that it is a paragraph, not a query
+BROAD = 3               # this many courses tied at the top: a category-wide word, not a named thing
+GLUED_WORDS = 3         # at most this many query words are also matched glued together as one name
 ROOTS = frozenset({"일반교육"})  # category roots too broad to be a search word
 
 
@@ -63,6 +72,8 @@ class CourseDoc:
     topic: str = ""
     seats_open: bool = True
     audience: str = ""
+    description: str = ""   # descriptions and audience in both languages: weaker evidence for sentences
+    eligibility: dict = field(default_factory=dict, hash=False, compare=False)  # who it is for (situations)
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,12 @@ class SearchHit:
     title_en: str = ""
     category: str = ""
     delivery: str = ""
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    hits: list[SearchHit]
+    refusal: Refusal | None = None   # no hits because the message names something the catalog lacks
 
 
 def _fuzzy_cutoff(length: int) -> float:
@@ -129,6 +146,10 @@ class SearchIndex:
         self.fuzzy_first: dict[str, tuple[list[int], list[str], list[str]]] = {}
         self.fuzzy_last: dict[str, tuple[list[int], list[str], list[str]]] = {}
         self._capped: dict[object, list[tuple[int, float]]] = {}
+        self._memo: dict | None = None   # one query's word evidence (the keyword path and the reader share it)
+        self.described_words: dict[str, set[int]] = {}      # description / audience words -> docs (weak evidence)
+        self.audiences: list = []                           # per doc: who it is for (situations)
+        self.segmenter = Segmenter(())
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -193,6 +214,13 @@ class SearchIndex:
                 self.bigrams.setdefault(g, []).append(i)
         self.initial_names = _Haystack(list(whole_ini))
         self.initial_postings = list(whole_ini.values())
+        for d, doc in enumerate(self.docs):
+            self.audiences.append(audience_of(doc.eligibility or {}, doc.topic))
+            for w in normalize(doc.description).split():
+                for form in {w, strip_plural(w), strip_hada(strip_endings(w))}:
+                    if len(form) >= 2:
+                        self.described_words.setdefault(form, set()).add(d)
+        self.segmenter = Segmenter([*word_set, *names, *SYNONYMS])
         vocab = sorted((len(k), k, t) for t, k in ((t, keys(t)) for t in word_set) if len(k) >= 3 and len(t) >= 2)
         for table, pick in ((self.fuzzy_first, 0), (self.fuzzy_last, -1)):
             for n, k, t in vocab:
@@ -228,9 +256,48 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 8, filters: Filters | None = None) -> list[SearchHit]:
+        return self.answer(query, limit, filters).hits
+
+    def answer(self, query: str, limit: int = 8, filters: Filters | None = None) -> SearchAnswer:
+        """The hits for a query (words left after parse_query), or none and, when the message names a specific thing
+        the catalog lacks, a refusal saying so."""
         filters = filters or Filters()
-        scores = self.scores(query)
-        if not scores and filters and not content_words(normalize(query).split()):
+        text = normalize(query)
+        self._memo = {}
+        try:
+            scores = self.scores(query)
+            reading = read(self, text) if text else None
+        finally:
+            self._memo = None
+        if reading:
+            for d, s in reading.scores.items():
+                if s > scores.get(d, 0.0):
+                    scores[d] = s
+        situation = read_situation(text)
+        if situation:
+            for d, s in scores.items():
+                fitted = s + audience_fit(situation, self.audiences[d])
+                scores[d] = max(fitted, THRESHOLD) if s >= THRESHOLD and fitted < s else fitted
+        hits = self._rank(scores, text, limit, filters, reading)
+        if not reading or not reading.unknown:
+            return SearchAnswer(hits)
+        named = [w for w in reading.unknown if closest_category(w)]
+        if hits and not (named and _broad(hits)):
+            return SearchAnswer(hits)
+        # nothing matches, or only a broad word does (회화, 자격증) beside a named language or certificate the
+        # catalog lacks (독일어 회화): other items are not an answer to that
+        refusal = self._refusal(query, (named or reading.unknown)[0], filters)
+        return SearchAnswer([] if refusal else hits, refusal)
+
+    def _refusal(self, query: str, missing: str, filters: Filters) -> Refusal | None:
+        """A course request naming something unknown: say what is missing and the closest category."""
+        if not (filters.categories or is_course_request(query)):
+            return None
+        category = next(iter(filters.categories)) if len(filters.categories) == 1 else None
+        return Refusal(missing, category or closest_category(missing))
+
+    def _rank(self, scores: dict[int, float], text: str, limit: int, filters: Filters, reading) -> list[SearchHit]:
+        if not scores and filters and not content_words(text.split()):
             return self._browse(filters, limit)
         tb = self.tiebreak
         ranked = [(s + tb[d], d) for d, s in scores.items() if s >= THRESHOLD]
@@ -244,10 +311,27 @@ class SearchIndex:
             ranked = kept
         if not ranked:
             # 'IT 과정 목록', '4월에 시작하는 리더십': the category was said, the other words name no course
-            return self._browse(filters, limit) if filters.categories else []
+            # ...unless a word names something the catalog lacks (전기기사 자격증): that is a refusal, not a list
+            return self._browse(filters, limit) if filters.categories and not (reading and reading.unknown) else []
         top = heapq.nlargest(limit, ranked)
         floor = top[0][0] - RELATIVE
         return [self._hit(d, s) for s, d in top if s >= floor]
+
+    # ------------------------------------------------------------------ what the sentence reader asks
+    def split(self, token: str) -> list[str]:
+        """A token typed without spaces, in known pieces (only when it is not itself a known word)."""
+        if len(token) < 4 or not has_hangul(token) or token in self.terms or strip_endings(token) in self.terms:
+            return [token]
+        return self.segmenter.split(token)
+
+    def word_evidence(self, core: str, raw: str) -> dict[int, float]:
+        return self._token_evidence(core, raw)[0]
+
+    def exact_evidence(self, word: str) -> dict[int, float]:
+        return {d: 100.0 * w for d, w in self._items(self.terms.get(word, {}), word)}
+
+    def described(self, word: str) -> frozenset[int]:
+        return frozenset(self.described_words.get(word, ()))
 
     def _browse(self, filters: Filters, limit: int) -> list[SearchHit]:
         """Only filters were given ('3월 비대면'): the courses that pass them, by title."""
@@ -307,10 +391,12 @@ class SearchIndex:
             result = self._combine(tokens, per_token, [ev[1] for _, ev in kept])
             if all(is_generic(t) for t in tokens):  # 공무원 시험, 실무 교육: only generic words say little
                 result = {d: s * 0.8 for d, s in result.items()}
-            # the words glued together, matched as one name: 인생 이모작 → 인생이모작(준비)
-            for d, s in self._token_scores("".join(tokens), glued=True).items():
-                if s > result.get(d, 0.0):
-                    result[d] = s
+            # the words glued together, matched as one name: 인생 이모작 → 인생이모작(준비); a longer sentence is
+            # no name typed in pieces (the sentence reader glues its neighbours instead)
+            if len(tokens) <= GLUED_WORDS:
+                for d, s in self._token_scores("".join(tokens), glued=True).items():
+                    if s > result.get(d, 0.0):
+                        result[d] = s
         # the text exactly as typed, request words included, may be a full name (인생이모작 준비 과정)
         as_typed = text.replace(" ", "")
         for d, w in self._items(self.terms.get(as_typed, {}), as_typed):
@@ -381,6 +467,15 @@ class SearchIndex:
 
         Typos are looked for only in the word itself (and not word by word when it is several words glued).
         """
+        memo = self._memo
+        if memo is not None:
+            found = memo.get((token, raw, glued))
+            if found is None:
+                found = memo[(token, raw, glued)] = self._evidence(token, raw, glued)
+            return found
+        return self._evidence(token, raw, glued)
+
+    def _evidence(self, token: str, raw: str, glued: bool) -> tuple[dict[int, float], dict[int, float]]:
         out: dict[int, float] = {}
         naming: dict[int, float] = {}
         variants = [(token, 1.0, True)]
@@ -573,6 +668,11 @@ class SearchIndex:
             frac = sum(mask) / n
             if frac >= 0.7:
                 put(d, (55.0 + 40.0 * frac) * factor, weight[d])
+
+
+def _broad(hits: list[SearchHit]) -> bool:
+    """The best answers are several courses tied at the top: they matched a word shared by a whole category."""
+    return len(hits) >= BROAD and hits[BROAD - 1].score >= hits[0].score - 1.0
 
 
 def _analyse(text: str) -> tuple:

@@ -39,7 +39,16 @@ def make_doc(c, months: frozenset[int], seats_open: bool) -> CourseDoc:
         keywords=tuple([*(c.keywords or []), *(c.keywords_en or []), c.topic]),
         aliases=tuple(dict.fromkeys([*(c.aliases or []), *extra])), months=months,
         topic=c.topic or "", seats_open=seats_open, audience=c.audience or "",
+        description=evidence_text(c.description, c.description_en, c.audience_en, c.eligibility),
+        eligibility=dict(c.eligibility or {}),
     )
+
+
+def evidence_text(description: str | None, description_en: str | None, audience_en: str | None,
+                  eligibility: dict | None) -> str:
+    """Descriptions, the English audience and the eligibility notes: what a course is about in other words."""
+    notes = [str((eligibility or {}).get(k) or "") for k in ("note", "note_en")]
+    return " ".join(filter(None, [description, description_en, audience_en, *notes]))
 
 
 async def load_index(session: AsyncSession) -> SearchIndex:

@@ -6,6 +6,8 @@ so a word that merely ends like a particle (인재양성과) still matches itsel
 """
 from __future__ import annotations
 
+import re
+
 # longest first, so 으로부터 wins over 로
 PARTICLES = sorted("""
     으로부터 에서부터 이라든지 에게서 한테서 으로서 으로써 이라도 이라고 이라는 이라면 까지는 에서는 에서도 에게는
@@ -72,6 +74,29 @@ def strip_particle(word: str) -> str:
     return _strip_longest(word, _PARTICLE_SET, _PARTICLE_LENGTHS)
 
 
+# a noun turned into a verb with 하다/되다 (재택근무할, 중재하는, 승진했어요, 임용된): the noun is what is meant
+_HADA = re.compile(r"(.{2,}?)(?:하였|하|할|한|함|합|해|했|됐|된|되|될|돼)(.*)")
+_HADA_REST = frozenset("하해할한합함고싶어요니까나서게면기는은을세시주줘드돼되있없려렵데죠네래습다지냐야봐와도가수었았던든며때")
+
+
+def strip_hada(word: str) -> str:
+    """재택근무할 → 재택근무, 승진했는데 → 승진; a word without such an ending is returned as is."""
+    m = _HADA.fullmatch(word)
+    if m and has_hangul_only(m.group(1)) and all(ch in _HADA_REST for ch in m.group(2)):
+        return m.group(1)
+    return word
+
+
+def strip_plural(word: str) -> str:
+    """직원들이랑 → 직원들 → 직원 (the plural 들 after at least two syllables)."""
+    word = strip_particle(word)
+    return word[:-1] if len(word) >= 3 and word.endswith("들") else word
+
+
+def has_hangul_only(text: str) -> bool:
+    return all("가" <= ch <= "힣" for ch in text)
+
+
 def strip_endings(word: str) -> str:
     """Request phrases glued to a word, repeatedly: 재취업교육있나요 → 재취업; particles too."""
     for _ in range(4):
@@ -128,5 +153,27 @@ PREDICATE_ENDINGS = tuple("고 서 어 아 요 면 며 죠 네 래 까 봐 줘 �
 
 
 def looks_like_predicate(word: str) -> bool:
-    """A Korean word shaped like a conjugated verb; used only for words the catalog knows nothing about."""
-    return len(word) >= 2 and word.endswith(PREDICATE_ENDINGS) and not word.isascii()
+    """A Korean word shaped like a conjugated verb; used only for words the catalog knows nothing about.
+    A language's name (독일어) ends like 싶어 but is a noun."""
+    from catalog.search.refusal import closest_category
+
+    return (len(word) >= 2 and word.endswith(PREDICATE_ENDINGS) and not word.isascii()
+            and closest_category(word) != "language")
+
+
+# words of a chat sentence that say how or when, never what (read only by the sentence reader and the segmenter;
+# the keyword path keeps its own, stricter lists above)
+SENTENCE_FILLER = frozenset("""
+    법 방법 때 생각 중 중인데 중입니다 데 만한 들을만한 도움 얘기 궁금 궁금합니다 궁금해요 어디서 어디로 뭐예요 뭔가요
+    뭐부터 부탁 부탁드려요 부탁해요 드려요 이제 막 올해 작년 내년 이번 이번에 다시 제대로 너무 쉽게 직접 같이 곳
+    어려워요 걱정 걱정돼요 대상인가요 되나요 하나요 해요 했어요 됐어요 됐는데 받아야 들어야 하는데 있는데 있을까
+    있습니까 있을까요 있으면 알려 알려주세요 알려주는 가르쳐 가르쳐주는 가르쳐주세요 좋을까요 좋은 좋겠어요 싶은데요
+    싶습니다 싶어하는데 하려는데 하려고 하려고요 하려면 할까요 할 수 수 있는 거 것 뭐 무슨 어떤 대해 정도 요즘 많던데
+    인강 동영상 온라인 무료 지원 지원되나요 어떻게 언제 어디 누가 꼭 혹시 저 제 나 저희 우리 저는 제가 지금 곧 벌써
+    for to of in on at the a an and or with about from my me i i'd id im i'm we you your any anything something some
+    want wanna need needs learn learning study studying take taking get got just what which how where when who is are
+    am be do does did can could would should will here there please help good better best way ways tips course courses
+    class classes training program programme programs lesson lessons online looking find show tell know like there's
+    have has had offer offers teach teaches taught anyone someone here's it's its people person who whom whose
+    that city government joined join joining started became become
+""".split())

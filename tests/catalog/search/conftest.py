@@ -43,3 +43,11 @@ def find(index):
         return [h.course_id for h in index.search(query, limit=limit, filters=filters)]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def chat_index() -> SearchIndex:
+    """The real 2022 catalog (catalog/data), as the loader would build it."""
+    from catalog.search.evaluate import yaml_docs
+
+    return SearchIndex.build(yaml_docs())

@@ -32,3 +32,56 @@ def test_the_batch_has_the_size_and_share_of_negatives_the_issue_asks_for():
     negatives = sum(1 for q in everything if not q.expect)
     assert 0.15 <= negatives / len(everything) <= 0.25
     assert not {q.q for q in dev} & {q.q for q in sealed}
+
+
+CHAT_TARGETS = {"hit@1": 0.85, "hit@5": 0.92, "negatives_empty": 0.95}   # issue #15, on unseen chat messages
+
+
+async def test_chat_messages_meet_the_targets_on_the_index_the_bot_loads(db, capsys):
+    from catalog.search.evaluate import evaluate, print_report
+    from catalog.search.loader import load_index
+    from db.session import session_scope
+
+    async with session_scope(db.sessionmaker) as session:
+        index = await load_index(session)
+    report = evaluate(index, load_queries(CHAT_DEV))
+    print_report(report)
+    figures = report.figures()
+    for name, target in CHAT_TARGETS.items():
+        assert figures[name] >= target, f"{name} {figures[name]} < {target}\n{capsys.readouterr().out}"
+
+
+def test_a_missing_certificate_is_refused_with_its_category_and_no_hits(chat_index):
+    from catalog.search import Refusal, parse_query
+
+    text, filters = parse_query("정보처리기사 자격증 강의 있나요")
+    answer = chat_index.answer(text, filters=filters)
+    assert answer.hits == [] and chat_index.search(text, filters=filters) == []   # hrdbot search prints []
+    assert answer.refusal == Refusal("정보처리기사", "certificate")
+
+
+def test_missing_languages_are_refused_as_languages_in_korean_and_english(chat_index):
+    from catalog.search import parse_query
+
+    for said, missing in (("독일어 회화 배우고 싶어요", "독일어"), ("do you have German lessons", "german")):
+        text, filters = parse_query(said)
+        answer = chat_index.answer(text, filters=filters)
+        assert answer.hits == [] and (answer.refusal.missing, answer.refusal.category) == (missing, "language")
+        assert answer.refusal.as_typed(said) in {"독일어", "German"}
+
+
+def test_chat_that_is_no_course_request_gets_nothing_and_no_refusal(chat_index):
+    for said in ("오늘 점심 뭐 먹지", "주차장 어디예요", "asdf qwer"):
+        answer = chat_index.answer(said)
+        assert answer.hits == [] and answer.refusal is None, said
+
+
+def test_one_word_the_catalog_knows_carries_a_sentence_but_not_beside_an_unknown_noun(chat_index):
+    def first(said: str) -> str | None:
+        hits = chat_index.search(said)
+        return hits[0].course_id if hits else None
+
+    assert first("드론 날리는 법 배우고 싶어요") == "future-talent-6"        # unknown verb: lower confidence only
+    assert first("파이썬배울수있는과정있나요") is None                      # python is not taught: refused, not guessed
+    assert first("주식 차트") is None                                     # an unknown noun beside a keyword
+    assert first("보고서잘쓰는법알려주는교육") == "job-report-writing"      # unspaced, segmented over the catalog

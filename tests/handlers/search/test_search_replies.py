@@ -64,3 +64,30 @@ async def test_open_seats_follow_enrolments_made_after_start_up(bot, db):
         await session.execute(update(Cohort).where(Cohort.course_id == "it-powerpoint").values(capacity=0))
     sent = await bot.say("빈자리 있는 파워포인트")
     assert "조건(빈자리 있음)에 맞는 과정이 없습니다" in text_of(sent)
+
+
+async def test_a_certificate_the_center_lacks_is_refused_honestly_and_the_category_offered(bot):
+    sent = await bot.say("전기기사 자격증 공부하고 싶어요")
+    assert "“전기기사” 과정은 없습니다" in text_of(sent)
+    assert "자격증 (e-러닝) 분야에는 이런 과정이 있습니다" in text_of(sent)
+    offered = courses(sent)
+    assert offered and all(c.startswith("el-cert-") for c in offered)
+
+
+async def test_an_english_sentence_asking_for_a_missing_language_is_refused_in_english(bot):
+    await bot.say("/lang")
+    await bot.say("2")  # English
+    sent = await bot.say("can I learn German here?")
+    assert "There is no course on “German”." in text_of(sent)
+    assert courses(sent) and all(c.startswith("el-lang-") for c in courses(sent))
+
+
+async def test_a_missing_skill_without_a_category_is_refused_without_buttons(bot):
+    sent = await bot.say("포토샵 배우는 교육 있어요?")
+    assert "“포토샵” 과정은 없습니다" in text_of(sent)
+    assert buttons(sent) == []
+
+
+async def test_chat_sentences_find_the_course(bot):
+    assert courses(await bot.say("메타버스교육언제해요"))[0] == "it-metaverse-office"
+    assert courses(await bot.say("이번에 5급으로 승진했어요 무슨 교육 받아야 하나요"))[0] == "lead-promoted-5"

@@ -1,0 +1,182 @@
+"""Reading a chat sentence: which words carry the match, which lower confidence, which never count.
+
+`회의 때 보여줄 자료 예쁘게 만드는 법`, `홍보 업무 맡게 됐는데 보도자료 쓰는 법 배울 데 있나요`: the keyword path
+averages every word, so one word the catalog does not know cancels the match. Here each word of the sentence is
+one of:
+
+- filler (법, 때, 어디서, 궁금합니다, please, how): never counts;
+- known: the catalog has it in a title, alias, keyword or category (generic words like 업무 weigh half);
+- described: only a course's description or audience has it (supports, never anchors);
+- a predicate the catalog does not know (날리는, 줄이는, 엮어서): says how, costs a little;
+- an unknown noun (주식 in `주식 차트`, 전기기사): costs a lot, and is what a refusal names.
+
+A course's score is its best *anchor* (a specific known word naming it, ≥ 80) scaled by the share of the sentence
+the catalog understands, plus a little for every other word it also matches. So one strong anchor is needed:
+nonsense and a keyword beside an unknown noun (`주식 차트`) stay below the cut-off.
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from catalog.search.normalize import has_hangul, is_latin
+from catalog.search.refusal import closest_category
+from catalog.search.particles import (
+    SENTENCE_FILLER, is_function_word, is_generic, looks_like_predicate, strip_endings, strip_hada, strip_particle,
+    strip_plural,
+)
+
+ANCHOR = 80.0          # a word's evidence that can carry a match
+SUPPORT = 4.0          # each other word the course also matches (a generic word: half)
+DESCRIBED = 2.0        # each other word only its description or audience has
+MAX_SUPPORT = 8.0
+WEIGHT = {"known": 1.0, "generic": 0.5, "described": 0.5, "predicate": 0.15, "unknown": 1.0}
+CHATTY = 4             # a message of this many words or more is a sentence: an unknown noun in it is likely context
+CHATTY_UNKNOWN = 0.5   # (독학, 퇴근) and weighs this much; in `주식 차트` it is what is wanted and weighs 1
+FLOOR = 0.5            # an anchor alone in a sentence of unknown nouns keeps this share of its score
+TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
+CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100)
+_MODIFIER_ENDINGS = ("는", "은", "을", "던")
+_PREDICATE_TAILS = ("는", "던", "을", "게", "지", "기", "운", "된", "인", "니", "데", "할", "은")
+# the last syllable of a verb stem before 는/은 (줄이는, 늘리는, 바꾸는, 만드는, 일하는, 쓰는, 젊은): a noun with the
+# topic particle (독일어는, 포토샵은) rarely ends so
+_STEM_ENDS = frozenset("이리꾸드하쓰우추르치기주루키피시보오내지되젊많좋같")
+
+
+@dataclass
+class Word:
+    core: str
+    raw: str
+    kind: str = "unknown"
+    evidence: dict[int, float] = field(default_factory=dict)
+    described: frozenset[int] = frozenset()
+    span: int = 1          # words of the message it stands for (부패 방지 read as 부패방지: 2)
+
+
+@dataclass
+class Reading:
+    scores: dict[int, float]
+    unknown: list[str]      # nouns the catalog does not know, in order
+    understood: bool        # some word of the message is known to the catalog
+
+
+def is_filler(word: str) -> bool:
+    return word in SENTENCE_FILLER or is_function_word(word)
+
+
+def sentence_words(text: str, split, knows=lambda word: False) -> list[tuple[str, str, bool]]:
+    """(core, as typed, was a verb form) for each content word; `split` segments a token typed without spaces;
+    a verb the catalog `knows` as a noun with 기 (잘 쓰는 → 쓰기) is kept even when it is usually filler."""
+    out: list[tuple[str, str, bool]] = []
+    for token in text.split():
+        for piece in split(token):
+            if is_filler(piece):
+                if piece.endswith(_MODIFIER_ENDINGS) and len(piece) >= 2 and knows(piece[:-1] + "기"):
+                    out.append((piece[:-1] + "기", piece, True))
+                continue
+            core = strip_plural(strip_endings(piece))
+            if not core or is_filler(core):
+                continue
+            noun = strip_hada(core) if has_hangul(core) else core
+            if noun != core and is_filler(noun):
+                continue
+            out.append((noun, piece, noun != core))
+    return out
+
+
+def read(index, text: str) -> Reading:
+    words: list[Word] = []
+    seen: set[str] = set()
+    for core, raw, verb in sentence_words(text, index.split, lambda w: bool(index.terms.get(w))):
+        if core in seen or (len(core) < 2 and not core.isdigit()):
+            continue
+        seen.add(core)
+        evidence = index.word_evidence(core, raw)
+        best = max(evidence.values(), default=0.0)
+        word = Word(core, raw, evidence=evidence)
+        if best >= ANCHOR:
+            word.kind = "generic" if is_generic(core) or is_generic(strip_particle(core)) else "known"
+        else:
+            word.described = index.described(core)
+            if word.described:
+                word.kind = "described"
+            elif verb or _is_predicate(core, raw):
+                word.kind = "predicate"
+        if word.kind in ("predicate", "unknown"):
+            _as_noun(index, word)
+        words.append(word)
+        if len(words) >= 12:
+            break
+    _glue_pairs(index, words)
+    weight = dict(WEIGHT)
+    if len(text.split()) >= CHATTY:
+        weight["unknown"] = CHATTY_UNKNOWN
+    known = sum(weight[w.kind] * w.span for w in words if w.kind in ("known", "generic", "described"))
+    total = sum(weight[w.kind] * w.span for w in words)
+    unknown = [w.core for w in words if w.kind == "unknown"]
+    if not total or not any(w.kind == "known" for w in words):
+        return Reading({}, unknown, known > 0)
+    share = FLOOR + (1.0 - FLOOR) * known / total
+    scores: dict[int, float] = {}
+    anchors = [w for w in words if w.kind == "known"]
+    for w in anchors:
+        evidence = w.evidence.items()
+        if len(w.evidence) > TOP_ANCHORED:  # a word shared by thousands of titles: its best are enough to rank
+            evidence = heapq.nlargest(TOP_ANCHORED, evidence, key=itemgetter(1))
+        for d, s in evidence:
+            if s >= ANCHOR and s > scores.get(d, 0.0):
+                scores[d] = s
+    result: dict[int, float] = {}
+    for d, anchor in scores.items():
+        support = 0.0
+        best_used = False
+        for w in words:
+            s = w.evidence.get(d, 0.0)
+            if not best_used and w.kind == "known" and s == anchor:
+                best_used = True
+                continue
+            if s >= ANCHOR and w.kind in ("known", "generic"):
+                support += SUPPORT * WEIGHT[w.kind] * s / 100.0
+            elif d in w.described:
+                support += DESCRIBED
+        result[d] = min(anchor * share + min(support, MAX_SUPPORT), CEILING)
+    return Reading(result, unknown, True)
+
+
+def _is_predicate(core: str, raw: str) -> bool:
+    if is_latin(core) or closest_category(core):
+        return False  # 독일어 ends like 싶어, but names a language
+    if looks_like_predicate(core) or looks_like_predicate(raw) or core.endswith(_PREDICATE_TAILS):
+        return True
+    if _past_tense(core[-1]):
+        return True  # 생겼, 됐, 했: a final ㅆ is a verb's past tense
+    return raw.endswith(("는", "은", "을", "던")) and len(raw) > len(core) and core[-1] in _STEM_ENDS
+
+
+def _as_noun(index, word: Word) -> None:
+    """A verb the catalog knows as a noun with 기 (쓰는 → 쓰기, 꾸미는 → 꾸미기): a supporting word."""
+    raw = word.raw
+    if not raw.endswith(_MODIFIER_ENDINGS) or len(raw) < 2:
+        return
+    evidence = index.exact_evidence(raw[:-1] + "기")
+    if evidence:
+        word.kind, word.evidence = "generic", evidence
+
+
+def _past_tense(syllable: str) -> bool:
+    return "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 == 20  # final consonant ㅆ
+
+
+def _glue_pairs(index, words: list[Word]) -> None:
+    """Two neighbours that together are a catalog word (부패 방지 → 부패방지, 세대 차이): read them as one."""
+    i = 0
+    while i + 1 < len(words):
+        a, b = words[i], words[i + 1]
+        glued = a.core + b.core
+        evidence = index.exact_evidence(glued)
+        if evidence and max(evidence.values()) >= ANCHOR:
+            # two generic words stay generic together (시험 준비 → 시험준비 names no course in particular)
+            kind = "generic" if {a.kind, b.kind} <= {"generic"} else "known"
+            words[i:i + 2] = [Word(glued, glued, kind, evidence, span=a.span + b.span)]
+        i += 1
