@@ -84,7 +84,7 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     if prepare:
         await prepare_database(engine, clock)
     services = Services(sessionmaker=make_sessionmaker(engine), clock=clock, admin_ids=settings.admin_ids,
-                        default_language=settings.locale)
+                        default_language=settings.locale, public_url=settings.public_url)
     await services.reload_search()
 
     builder: ApplicationBuilder = Application.builder().token(settings.token or "0:console")

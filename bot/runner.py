@@ -36,7 +36,18 @@ def start_background(runtime: Runtime, tick_seconds: float = TICK_SECONDS) -> No
                                         job_kwargs={"misfire_grace_time": None, "coalesce": True})
 
 
-def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "127.0.0.1", port: int = 8443) -> int:
+def start_dashboard(runtime: Runtime, settings: Settings, sock) -> None:
+    """The staff dashboard in the bot's own event loop: its decisions wake this process's dispatcher."""
+    from bot.commands.dashboard import web_config
+    from web.app import create_app, server
+
+    services = runtime.services
+    app = create_app(web_config(settings, services.sessionmaker, services.clock, services.outbox_ready))
+    runtime.tasks.append(asyncio.create_task(server(app).serve(sockets=[sock]), name="dashboard"))
+
+
+def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
+            dashboard_port: int | None = None) -> int:
     if not settings.token:
         print("hrdbot run: TELEGRAM_BOT_TOKEN is not set (get one from @BotFather). "
               "To try the bot without Telegram, run: hrdbot console", file=sys.stderr)
@@ -54,6 +65,16 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
         async with application.bot:
             pass
 
+    dashboard_socket = None
+    if dashboard_port is not None:
+        from web.app import listen_socket
+
+        try:
+            dashboard_socket = listen_socket(listen, dashboard_port)
+        except OSError as exc:
+            print(f"hrdbot run: cannot listen on {listen}:{dashboard_port} for the dashboard ({exc.strerror})",
+                  file=sys.stderr)
+            return 2
     try:
         runtime = asyncio.run(build())
     except Exception as exc:  # database unreachable, bad URL…
@@ -69,6 +90,8 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
         await application.bot.set_my_commands([("start", "시작 / start"), ("help", "도움말 / help"),
                                                 ("search", "과정 검색 / search"), ("lang", "언어 / language")])
         start_background(runtime, settings.tick_seconds)
+        if dashboard_socket is not None:
+            start_dashboard(runtime, settings, dashboard_socket)
 
     async def post_shutdown(application: Application) -> None:
         await runtime.close()

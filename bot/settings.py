@@ -31,6 +31,13 @@ def moment_setting(name: str, raw: str | None) -> datetime | None:
         raise SettingsError(f"{name}={raw!r} is not a date like 2022-02-20 or 2022-02-20T09:00") from None
 
 
+def _public_url(raw: str | None) -> str:
+    url = (raw or "").strip().rstrip("/") or "http://127.0.0.1:8080"
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"HRDBOT_PUBLIC_URL={raw!r} should start with https:// (or http:// on one machine)")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -43,6 +50,7 @@ class Settings:
     # ("http://127.0.0.1:8081/bot"; the token is appended). Default: Telegram's.
     bot_api_url: str | None = None
     tick_seconds: float = 15.0  # HRDBOT_TICK_SECONDS: how often the scheduler tick runs (tests shorten it)
+    public_url: str = "http://127.0.0.1:8080"  # HRDBOT_PUBLIC_URL: where staff reach the dashboard (sign-in links)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -56,6 +64,7 @@ class Settings:
             webhook_secret=env.get("HRDBOT_WEBHOOK_SECRET") or None,
             bot_api_url=(env.get("HRDBOT_BOT_API_URL") or "").strip() or None,
             tick_seconds=float(env.get("HRDBOT_TICK_SECONDS") or 15.0),
+            public_url=_public_url(env.get("HRDBOT_PUBLIC_URL")),
         )
 
     def clock(self) -> Clock:

@@ -29,6 +29,7 @@ class Sent:
     filename: str | None = None
     content: bytes | None = None
     alert: bool = False
+    link_preview: Any = None  # the link_preview_options sent with a message (e.g. {"is_disabled": true})
 
     @property
     def button_texts(self) -> list[str]:
@@ -119,8 +120,10 @@ class InProcessRequest(BaseRequest):
             if len(text) > 4096:
                 return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
             msg = self._message(chat_id, text, markup)
+            preview = p.get("link_preview_options")
             self.sent.append(Sent("sendMessage", chat_id, msg["message_id"], text,
-                                  (markup or {}).get("inline_keyboard", [])))
+                                  (markup or {}).get("inline_keyboard", []),
+                                  link_preview=json.loads(preview) if isinstance(preview, str) else preview))
             return 200, msg
         if api in ("editMessageText", "editMessageReplyMarkup"):
             key = (chat_id, int(p["message_id"]))

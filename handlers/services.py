@@ -17,6 +17,7 @@ class Services:
     clock: Clock
     admin_ids: frozenset[int] = frozenset()
     default_language: str = "ko"
+    public_url: str = "http://127.0.0.1:8080"  # the staff dashboard's address (its sign-in links start with it)
     search: Any = None  # catalog.search.SearchIndex, rebuilt when the catalog changes
     cards: CardCache = field(default_factory=CardCache)  # course cards' texts, cleared when the catalog changes
     catalog_version: int | None = None  # what search and the card texts were built from

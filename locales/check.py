@@ -10,8 +10,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("bot", "handlers", "notifications", "catalog", "locales")
+SOURCES = ("bot", "handlers", "web", "notifications", "catalog", "locales")
 KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "N_": None, "self": None, "_": None, "ngettext": (1, 2)}
+# The dashboard's Jinja templates call `_("…", name=…)` like the Python code does.
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
 
@@ -20,7 +22,7 @@ def used_msgids() -> dict[str, str]:
     found: dict[str, str] = {}
     for top in SOURCES:
         for filename, lineno, message, _comments, _ctx in extract_from_dir(
-            ROOT / top, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / top, method_map=METHODS, keywords=KEYWORDS
         ):
             for msgid in message if isinstance(message, tuple) else (message,):
                 if msgid:

@@ -17,6 +17,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--webhook", metavar="URL", help="use a webhook at this public URL instead of polling")
     p.add_argument("--listen", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--dashboard-port", type=int, metavar="P", help="also serve the staff dashboard on this port")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("search", help="search the catalog")
@@ -63,7 +64,8 @@ async def cmd_console(args) -> int:
 def cmd_run(args) -> int:
     from bot.runner import run_bot
 
-    return run_bot(Settings.from_env(), webhook=args.webhook, listen=args.listen, port=args.port)
+    return run_bot(Settings.from_env(), webhook=args.webhook, listen=args.listen, port=args.port,
+                   dashboard_port=args.dashboard_port)
 
 
 async def _open(settings: Settings, *, prepare: bool = True):

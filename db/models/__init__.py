@@ -5,9 +5,10 @@ from db.models.catalog import Cohort, Course, Enrollment, TopicSubscription
 from db.models.exams import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
 from db.models.outbox import OUTBOX_STATES, Broadcast, OutboxMessage
 from db.models.users import Profile, User
+from db.models.web import SignInLink, WebSession
 
 __all__ = [
     "Base", "Moment", "User", "Profile", "Course", "Cohort", "Enrollment", "TopicSubscription",
     "ExamRound", "ExamEvent", "ExamSubscription", "InterviewSlot", "Reminder",
-    "OutboxMessage", "Broadcast", "OUTBOX_STATES", "AuditEntry",
+    "OutboxMessage", "Broadcast", "OUTBOX_STATES", "AuditEntry", "SignInLink", "WebSession",
 ]

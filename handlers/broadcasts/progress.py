@@ -6,15 +6,11 @@ from handlers.broadcasts.formatting import plain
 from handlers.broadcasts.notices import report_lines
 from handlers.callbacks import StaleButton, cb, int_arg, route
 from handlers.turn import Turn, on_turn
-from locales import N_, Translator
+from locales import Translator
+from locales.labels import BROADCAST_STATUS as STATUS  # shared with the dashboard
 from notifications.broadcasts.audiences import BadAudience, describe
 from notifications.broadcasts.service import BroadcastError, Progress, cancel_broadcast, progress, recent
 from notifications.messages import Button
-
-STATUS = {
-    "draft": N_("draft"), "scheduled": N_("scheduled"), "sending": N_("sending"), "done": N_("done"),
-    "cancelled": N_("cancelled"),
-}
 
 
 async def _audience_text(t: Turn, p: Progress) -> str:

@@ -5,26 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.eligibility import Refusal
-from locales import N_, Translator
+from locales import Translator
+from locales.labels import POSITION_LABELS, RANK_LABELS, position_label, rank_label  # noqa: F401 (shared)
 
-RANK_LABELS = {
-    "9급": N_("Grade 9"), "8급": N_("Grade 8"), "7급": N_("Grade 7"), "6급": N_("Grade 6"), "5급": N_("Grade 5"),
-    "4급": N_("Grade 4"), "3급": N_("Grade 3"), "임기제": N_("Fixed-term official (임기제)"),
-    "공무직": N_("Public service worker (공무직)"), "전문경력관": N_("Specialist official (전문경력관)"),
-}
-POSITION_LABELS = {"과장": N_("Division head (과장)"), "팀장": N_("Team leader (팀장)")}
-
-
-def rank_label(rank: str | None, tr: Translator) -> str:
-    if not rank:
-        return "–"
-    return tr(RANK_LABELS[rank]) if rank in RANK_LABELS else rank
-
-
-def position_label(position: str | None, tr: Translator) -> str:
-    if not position:
-        return tr("no position as 과장 or 팀장")
-    return tr(POSITION_LABELS[position]) if position in POSITION_LABELS else position
 
 
 def _day(value: object) -> date | None:

@@ -4,22 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.enrollment import EnrollmentView
-from locales import N_, Translator
+from locales import Translator
+from locales.labels import REJECT_REASONS, STATUS  # noqa: F401 (shared with the dashboard)
 
-STATUS = {
-    "pending": N_("⏳ awaiting staff approval (seat held)"),
-    "confirmed": N_("✅ confirmed"),
-    "rejected": N_("❌ not approved"),
-    "cancelled": N_("cancelled"),
-    "completed": N_("🎓 completed"),
-}
-
-# Preset reasons a staff member can pick with one press (stored as the English text, shown translated).
-REJECT_REASONS = (
-    N_("The course is for another target group"),
-    N_("Your department has used its seats for this cohort"),
-    N_("Please apply for a later cohort"),
-)
 
 
 def course_name(tr: Translator, title: str, title_en: str | None, number: int, track: str | None = None,

@@ -1,0 +1,69 @@
+"""dashboard link --user ID (a one-time sign-in link for an operator), dashboard serve --port P."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.settings import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dashboard", help="the staff dashboard in the browser: a sign-in link, or serve it")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    link = actions.add_parser("link", help="print a one-time sign-in link (10 minutes) for a staff member")
+    link.add_argument("--user", type=int, required=True, metavar="TELEGRAM_ID")
+    link.set_defaults(func=cmd_link)
+    serve = actions.add_parser("serve", help="serve the dashboard (HRDBOT_PUBLIC_URL is where people reach it)")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(func=cmd_serve)
+
+
+def web_config(settings: Settings, sessionmaker, clock, outbox_ready=None):
+    from web.config import WebConfig
+
+    return WebConfig(sessionmaker=sessionmaker, clock=clock, admin_ids=settings.admin_ids,
+                     public_url=settings.public_url, outbox_ready=outbox_ready)
+
+
+async def cmd_link(args) -> int:
+    from bot.commands.core import _open
+    from catalog.staff import staff_member
+    from db import signin
+    from db.session import session_scope
+
+    settings = Settings.from_env()
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with session_scope(sessionmaker) as session:
+            if await staff_member(session, args.user, settings.admin_ids) is None:
+                print(f"hrdbot dashboard: {args.user} is not staff (first: hrdbot admin add {args.user})",
+                      file=sys.stderr)
+                return 2
+            token = await signin.issue_link(session, user_id=args.user, now=settings.clock().now())
+        print(signin.link_url(settings.public_url, token))
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def cmd_serve(args) -> int:
+    from bot.commands.core import _open
+    from web.app import create_app, listen_socket, server
+
+    settings = Settings.from_env()
+    engine, sessionmaker = await _open(settings)
+    try:
+        sock = listen_socket(args.host, args.port)
+    except OSError as exc:
+        await engine.dispose()
+        print(f"hrdbot dashboard: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
+        return 2
+    app = create_app(web_config(settings, sessionmaker, settings.clock()))
+    print(f"staff dashboard on http://{args.host}:{sock.getsockname()[1]}/dashboard/ "
+          f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
+    try:
+        await server(app).serve(sockets=[sock])
+    finally:
+        await engine.dispose()
+    return 0

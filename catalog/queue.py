@@ -1,0 +1,68 @@
+"""The staff's pending queue one page at a time, filtered by course and cohort (the dashboard's list).
+
+`catalog.enrollment.pending_queue` gives the chat the whole queue grouped by course; a browser shows 2,000
+requests a page at a time, so the counting and the slicing are done by the database here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.enrollment import PendingItem, _view
+from db.models import Cohort, Course, Enrollment, Profile
+
+
+@dataclass(frozen=True)
+class CourseCount:
+    course_id: str
+    title: str
+    title_en: str
+    pending: int
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    items: tuple[PendingItem, ...]
+    total: int  # matching the filter, across all pages
+    offset: int
+    limit: int
+    courses: tuple[CourseCount, ...]  # every course with pending requests (the filter's choices)
+    cohorts: tuple[tuple[int, int], ...]  # (number, pending) of the chosen course's cohorts
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+async def pending_page(session: AsyncSession, *, course_id: str | None = None, cohort_number: int | None = None,
+                       offset: int = 0, limit: int = 50) -> PendingPage:
+    where = [Enrollment.status == "pending"]
+    if course_id:
+        where.append(Cohort.course_id == course_id)
+        if cohort_number is not None:
+            where.append(Cohort.number == cohort_number)
+    total = (await session.execute(
+        select(func.count()).select_from(Enrollment).join(Cohort, Cohort.id == Enrollment.cohort_id).where(*where)
+    )).scalar_one()
+    rows = (await session.execute(
+        select(Enrollment, Cohort, Course, Profile.full_name, Profile.department, Profile.rank)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id).join(Course, Course.id == Cohort.course_id)
+        .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
+        .where(*where).order_by(Enrollment.requested_at, Enrollment.id).offset(max(offset, 0)).limit(limit)
+    )).all()
+    items = tuple(PendingItem(_view(e, c, course), name, dept, rank) for e, c, course, name, dept, rank in rows)
+    courses = tuple(CourseCount(*r) for r in (await session.execute(
+        select(Course.id, Course.title, Course.title_en, func.count())
+        .join(Cohort, Cohort.course_id == Course.id).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.status == "pending").group_by(Course.id, Course.title, Course.title_en).order_by(Course.id)
+    )).all())
+    cohorts: tuple[tuple[int, int], ...] = ()
+    if course_id:
+        cohorts = tuple((n, c) for n, c in (await session.execute(
+            select(Cohort.number, func.count()).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+            .where(Enrollment.status == "pending", Cohort.course_id == course_id)
+            .group_by(Cohort.number).order_by(Cohort.number)
+        )).all())
+    return PendingPage(items, total, max(offset, 0), limit, courses, cohorts)

@@ -1,0 +1,111 @@
+"""Figures for the staff overview: requests per day, fill rate per category, waitlists, pending requests.
+
+Aggregates run in the database (GROUP BY), so the overview costs the same few queries at 100 rows or 100,000.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.courses import SEAT_HOLDING
+from db.clock import SEOUL
+from db.models import Cohort, Course, Enrollment
+
+
+@dataclass(frozen=True)
+class CategoryFill:
+    category: str  # the first part of the category path (일반교육, e-러닝…)
+    capacity: int
+    taken: int
+
+    @property
+    def rate(self) -> float:
+        return self.taken / self.capacity if self.capacity else 0.0
+
+
+@dataclass(frozen=True)
+class WaitlistedCourse:
+    course_id: str
+    title: str
+    title_en: str
+    waiting: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    year: int
+    requests_per_day: tuple[tuple[date, int], ...]  # the last `days` days, oldest first, zeros included
+    fill: tuple[CategoryFill, ...]
+    waitlists: tuple[WaitlistedCourse, ...]
+    pending: int
+    confirmed: int
+    cohorts: int
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, SEOUL)
+
+
+def _seoul_day(session: AsyncSession):
+    """The Seoul calendar day of a stored moment (stored as naive UTC; Seoul is UTC+9 all year, no DST)."""
+    if session.bind.dialect.name == "sqlite":
+        return func.date(Enrollment.requested_at, "+9 hours")
+    return func.date(Enrollment.requested_at + text("interval '9 hours'"))
+
+
+async def requests_per_day(session: AsyncSession, today: date, days: int = 30) -> tuple[tuple[date, int], ...]:
+    first = today - timedelta(days=days - 1)
+    day = _seoul_day(session)
+    rows = (await session.execute(
+        select(day, func.count()).where(Enrollment.requested_at >= _start_of(first),
+                                        Enrollment.requested_at < _start_of(today + timedelta(days=1)))
+        .group_by(day)
+    )).all()
+    counts = {(d if isinstance(d, date) else date.fromisoformat(str(d))): n for d, n in rows}
+    return tuple((first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days))
+
+
+async def fill_by_category(session: AsyncSession, year: int) -> tuple[CategoryFill, ...]:
+    taken = (select(Enrollment.cohort_id, func.count().label("n")).where(Enrollment.status.in_(SEAT_HOLDING))
+             .group_by(Enrollment.cohort_id).subquery())
+    rows = (await session.execute(
+        select(Course.category, func.sum(Cohort.capacity), func.sum(func.coalesce(taken.c.n, 0)))
+        .join(Cohort, Cohort.course_id == Course.id).join(taken, taken.c.cohort_id == Cohort.id, isouter=True)
+        .where(Cohort.capacity.is_not(None), Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31))
+        .group_by(Course.category)
+    )).all()
+    merged: dict[str, list[int]] = {}
+    for category, capacity, n in rows:
+        top = (category or "").split("/")[0] or "-"
+        acc = merged.setdefault(top, [0, 0])
+        acc[0] += int(capacity or 0)
+        acc[1] += int(n or 0)
+    return tuple(sorted((CategoryFill(k, c, t) for k, (c, t) in merged.items()), key=lambda f: -f.rate))
+
+
+async def waitlisted_courses(session: AsyncSession, limit: int = 8) -> tuple[WaitlistedCourse, ...]:
+    rows = (await session.execute(
+        select(Course.id, Course.title, Course.title_en, func.count())
+        .join(Cohort, Cohort.course_id == Course.id).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.status == "waitlisted").group_by(Course.id, Course.title, Course.title_en)
+        .order_by(func.count().desc(), Course.id).limit(limit)
+    )).all()
+    return tuple(WaitlistedCourse(*row) for row in rows)
+
+
+async def status_counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Enrollment.status, func.count()).group_by(Enrollment.status))
+    return {status: n for status, n in rows.all()}
+
+
+async def overview(session: AsyncSession, today: date, days: int = 30) -> Overview:
+    counts = await status_counts(session)
+    cohorts = (await session.execute(
+        select(func.count()).select_from(Cohort)
+        .where(Cohort.start_on >= date(today.year, 1, 1), Cohort.start_on <= date(today.year, 12, 31))
+    )).scalar_one()
+    return Overview(today.year, await requests_per_day(session, today, days), await fill_by_category(session, today.year),
+                    await waitlisted_courses(session), counts.get("pending", 0), counts.get("confirmed", 0), cohorts)

@@ -1,0 +1,148 @@
+"""The dashboard in real headless Chromium (Debian's package), on SQLite and PostgreSQL: sign-in by link,
+approving two requests at once (the employees' notices arrive at the Bot API stand-in), rejecting with a typed
+reason, refused links and forged forms; 1280 px and 390 px wide, keyboard use and accessible names.
+Every scenario saves screenshots under artifacts/browser/."""
+from __future__ import annotations
+
+import pytest
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.app import render_for_language
+from bot.sender import TelegramSender
+from notifications.dispatcher import Dispatcher, RateLimits
+from tests.support.botapi_standin import BotApiStandIn
+from tests.web.browser import NARROW, WIDE, horizontal_overflow, shot, unnamed_controls
+from tests.web.support import EMPLOYEES, STAFF
+
+pytestmark = pytest.mark.browser
+
+
+async def _signed_in_page(browser, dash, base: str, viewport=WIDE):
+    await dash.staff()
+    page = await browser.new_page(viewport=viewport, locale="ko-KR")
+    await page.goto(await dash.link())
+    await page.get_by_role("button", name="로그인").click()
+    await page.wait_for_url(f"{base}/dashboard/")
+    return page
+
+
+async def test_sign_in_by_link_then_overview_and_pending_work_at_1280_and_390_px_by_keyboard(browser, dash, request):
+    await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        assert await page.get_by_role("heading", level=1).inner_text() == "2022년 현황"
+        assert await page.get_by_role("img", name="최근 30일 일별 신청 건수").count() == 1
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "overview-1280")
+
+        # Keyboard only: the first Tab reaches "skip to content", then the menu; Enter opens the pending page.
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.textContent.trim()") == "본문으로 건너뛰기"
+        for _ in range(6):
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.textContent.trim()") == "승인 대기":
+                break
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(f"{base}/dashboard/pending")
+        assert await page.get_by_role("checkbox", name="직원7001 님의 신청 선택").count() == 1
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "pending-1280")
+
+        await page.set_viewport_size(NARROW)
+        for path in ("/dashboard/", "/dashboard/pending"):
+            await page.goto(base + path)
+            assert await horizontal_overflow(page) == 0, f"{path} scrolls sideways at 390 px"
+        await shot(page, request, "pending-390")
+        await page.goto(base + "/dashboard/")
+        await shot(page, request, "overview-390")
+
+
+async def test_approving_two_requests_at_once_sends_each_employee_the_chat_notice(browser, dash, request, clock):
+    import handlers.enrollment.notices  # noqa: F401 - the enrollment notice renderer (as in the running bot)
+
+    await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/pending")
+        await page.get_by_role("checkbox", name="직원7001 님의 신청 선택").check()
+        await page.get_by_role("checkbox", name="직원7002 님의 신청 선택").check()
+        await page.get_by_role("button", name="선택 승인").click()
+        await page.get_by_text("2건을 승인했습니다").wait_for()
+        assert await page.get_by_role("checkbox", name="직원7001 님의 신청 선택").count() == 0
+        await shot(page, request, "approved")
+
+    standin = BotApiStandIn(rate=200, per_chat_interval=0.01).start()
+    try:
+        bot = Bot(standin.token, base_url=standin.base_url, request=HTTPXRequest(read_timeout=2))
+        await bot.initialize()
+        dispatcher = Dispatcher(dash.db.sessionmaker, clock, TelegramSender(bot), render_for_language,
+                                limits=RateLimits(per_second=150, per_chat_interval=0.02))
+        await dispatcher.drain()
+        await bot.shutdown()
+    finally:
+        standin.stop()
+    delivered = dict(standin.delivered)
+    assert sorted(delivered) == EMPLOYEES[:2]
+    for text in delivered.values():
+        assert "엑셀 실무 테스트과정" in text and "승인" in text
+    assert (await dash.statuses())[EMPLOYEES[2]][0] == "pending"
+
+
+async def test_rejecting_with_a_typed_reason(browser, dash, request):
+    ids = await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/pending")
+        await page.get_by_role("link", name="직원7003 님의 신청 반려").click()
+        await page.wait_for_url(f"{base}/dashboard/pending/{ids[2]}/reject")
+        await page.get_by_role("textbox", name="또는 사유 직접 입력").fill("신청 부서 정원이 이미 찼습니다")
+        await shot(page, request, "reason")
+        await page.get_by_role("button", name="이 사유로 반려").click()
+        await page.get_by_text("1건을 반려했습니다").wait_for()
+        await shot(page, request, "rejected")
+    assert (await dash.statuses())[EMPLOYEES[2]] == ("rejected", "신청 부서 정원이 이미 찼습니다")
+
+
+async def test_a_non_staff_link_and_a_reused_link_are_refused_with_a_plain_korean_page(browser, dash, request):
+    await dash.staff()
+    async with dash.serve() as base:
+        page = await browser.new_page(viewport=WIDE)
+        link = await dash.link()
+        await page.goto(link)
+        await page.get_by_role("button", name="로그인").click()
+        await page.wait_for_url(f"{base}/dashboard/")
+        reused = await browser.new_page(viewport=WIDE)  # another browser context would do the same
+        response = await reused.goto(link)
+        assert response.status == 403
+        assert "이미 사용된 로그인 링크입니다" in await reused.inner_text("main")
+        await shot(reused, request, "reused")
+
+        await dash.staff(7777)
+        await dash.set_role(7777, "user")
+        stranger = await browser.new_page(viewport=NARROW)
+        await stranger.goto(await dash.link(7777))
+        await stranger.get_by_role("button", name="로그인").click()
+        assert "담당자 권한이 없습니다" in await stranger.inner_text("main")
+        assert await horizontal_overflow(stranger) == 0
+        await shot(stranger, request, "not-staff")
+
+
+async def test_a_forged_post_without_the_csrf_token_is_refused(browser, dash, request):
+    await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/pending")
+        # The session cookie goes along (same site), but the form lacks the page's token.
+        await page.evaluate("""() => {
+            const f = document.createElement('form');
+            f.method = 'post'; f.action = '/dashboard/pending/decide';
+            for (const [k, v] of [['ids', '1'], ['ids', '2'], ['action', 'approve']]) {
+                const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.append(i);
+            }
+            document.body.append(f); f.submit(); }""")
+        await page.wait_for_url(f"{base}/dashboard/pending/decide")
+        assert "보안 토큰" in await page.inner_text("body")
+        await shot(page, request, "forged")
+    assert all(s == "pending" for s, _r in (await dash.statuses()).values())
+    assert STAFF not in (await dash.statuses())

@@ -1,0 +1,90 @@
+"""The dashboard as an ASGI app: `create_app()` for `hrdbot dashboard serve`, `dashboard_mount()` for a host
+app (the webhook process) to mount under /dashboard, `EmbeddedServer` to serve it beside the bot."""
+from __future__ import annotations
+
+import contextlib
+import socket
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from web import auth
+from web.auth import refused
+from web.config import PREFIX, WebConfig
+from web.pages import overview, pending
+from web.render import render
+
+STATIC = Path(__file__).with_name("static")
+PAGES = [overview, pending]
+
+
+async def stylesheet(_request: Request) -> Response:
+    return FileResponse(STATIC / "style.css", media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if status == 404:
+        return render("missing.html", status=404)
+    if status == 405:
+        return render("missing.html", status=405)
+    return refused("signed_out", status=status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Never a traceback in the browser: a plain page (the error is logged by the server)."""
+    return render("broken.html", status=500)
+
+
+def dashboard_routes() -> list:
+    routes: list = [
+        Route("/static/style.css", stylesheet),
+        Route("/signin", auth.signin_form, methods=["GET"]),
+        Route("/signin", auth.signin_submit, methods=["POST"]),
+        Route("/signout", auth.signout, methods=["POST"]),
+        Route("/lang", auth.set_language, methods=["POST"]),
+    ]
+    for page in PAGES:
+        routes += page.routes()
+    return routes
+
+
+def dashboard_mount() -> Mount:
+    """Mount this in a host Starlette app and set `app.state.dashboard = WebConfig(...)` there."""
+    return Mount(PREFIX, routes=dashboard_routes())
+
+
+def create_app(config: WebConfig) -> Starlette:
+    app = Starlette(
+        routes=[Route("/", lambda _r: RedirectResponse(f"{PREFIX}/", status_code=303)), dashboard_mount()],
+        exception_handlers={HTTPException: not_found, 500: server_error},
+    )
+    app.state.dashboard = config
+    return app
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn inside another program's event loop (the bot's, or a test's): leaves signal handling to it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def server(app: Starlette, *, log_level: str = "warning") -> EmbeddedServer:
+    return EmbeddedServer(uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+                                         server_header=False, proxy_headers=True))

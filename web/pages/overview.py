@@ -1,0 +1,55 @@
+"""Overview: this year's plan at a glance — requests per day, fill rate per category, waitlists, pending
+requests, the next exam dates and broadcasts in progress."""
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from catalog import stats
+from locales.labels import CATEGORY_EN
+from notifications.broadcasts import service as broadcasts
+from notifications.exams import calendar
+from notifications.exams.config import EVENT_LABELS
+from web import audit
+from web.auth import Ctx, staff_page
+from web.charts import Bar, columns, meters
+
+DAYS = 30
+
+
+@staff_page
+async def overview(ctx: Ctx) -> Response:
+    _ = ctx.tr
+    today = ctx.now.date()
+    figures = await stats.overview(ctx.session, today, DAYS)
+    per_day = [Bar(f"{d.month}/{d.day}" if (DAYS - 1 - i) % 7 == 0 else "", n,  # a tick a week, ending today
+                   _("{day}: {n} requests", day=ctx.tr.date(d), n=n))
+               for i, (d, n) in enumerate(figures.requests_per_day)]
+    fill = [Bar(_category(ctx, f.category), f.rate,
+                _("{category}: {taken} of {capacity} seats", category=_category(ctx, f.category),
+                  taken=ctx.tr.number(f.taken), capacity=ctx.tr.number(f.capacity)))
+            for f in figures.fill]
+    upcoming = []
+    for r in calendar.upcoming_first(await calendar.rounds(ctx.session), today):
+        nxt = r.next_event(today)
+        if nxt is not None:
+            upcoming.append((r, nxt, ctx.tr(EVENT_LABELS.get(nxt.kind, nxt.kind))))
+        if len(upcoming) == 5:
+            break
+    sending = [p for p in await broadcasts.recent(ctx.session, limit=20) if p.unfinished]
+    await audit.record(ctx.session, actor_id=ctx.user.id, action="view.overview")
+    return ctx.page(
+        "overview.html", figures=figures, section="overview",
+        requests_chart=columns(per_day, name=_("Requests per day, last {days} days", days=DAYS)),
+        fill_chart=meters(fill, name=_("Seats taken per category in {year}", year=figures.year)),
+        requests_total=sum(n for _d, n in figures.requests_per_day), fill=figures.fill,
+        category=lambda c: _category(ctx, c), upcoming=upcoming, sending=sending,
+    )
+
+
+def _category(ctx: Ctx, category: str) -> str:
+    return CATEGORY_EN.get(category, category) if ctx.tr.lang == "en" else category
+
+
+def routes() -> list[Route]:
+    return [Route("/", overview, name="overview")]
