@@ -36,14 +36,16 @@ def start_background(runtime: Runtime, tick_seconds: float = TICK_SECONDS) -> No
                                         job_kwargs={"misfire_grace_time": None, "coalesce": True})
 
 
-def start_dashboard(runtime: Runtime, settings: Settings, sock) -> None:
+def start_dashboard(runtime: Runtime, settings: Settings, sock):
     """The staff dashboard in the bot's own event loop: its decisions wake this process's dispatcher."""
     from bot.commands.dashboard import web_config
     from web.app import create_app, server
 
     services = runtime.services
     app = create_app(web_config(settings, services.sessionmaker, services.clock, services.outbox_ready))
-    runtime.tasks.append(asyncio.create_task(server(app).serve(sockets=[sock]), name="dashboard"))
+    srv = server(app)
+    runtime.tasks.append(asyncio.create_task(srv.serve(sockets=[sock]), name="dashboard"))
+    return srv
 
 
 def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "127.0.0.1", port: int = 8443,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.courses import SEAT_HOLDING
@@ -109,3 +109,110 @@ async def overview(session: AsyncSession, today: date, days: int = 30) -> Overvi
     )).scalar_one()
     return Overview(today.year, await requests_per_day(session, today, days), await fill_by_category(session, today.year),
                     await waitlisted_courses(session), counts.get("pending", 0), counts.get("confirmed", 0), cohorts)
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    course_id: str
+    title: str
+    title_en: str
+    category: str
+    cohorts: int
+    capacity: int | None  # None: a cohort without a limit (e-러닝)
+    confirmed: int
+    pending: int
+    waitlisted: int
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    rows: tuple[CourseRow, ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def _status_sum(status: str):
+    return func.sum(case((Enrollment.status == status, 1), else_=0))
+
+
+async def course_page(session: AsyncSession, *, year: int, text: str = "", offset: int = 0,
+                      limit: int = 50) -> CoursePage:
+    """Courses with cohorts starting in `year` (title contains `text`), with their seats and requests."""
+    in_year = [Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31)]
+    where = list(in_year)
+    if text.strip():
+        like = f"%{text.strip()}%"
+        where.append(Course.title.ilike(like) | Course.title_en.ilike(like) | Course.id.ilike(like))
+    total = (await session.execute(
+        select(func.count(func.distinct(Course.id))).join(Cohort, Cohort.course_id == Course.id).where(*where)
+    )).scalar_one()
+    ids = list((await session.execute(
+        select(Course.id).join(Cohort, Cohort.course_id == Course.id).where(*where)
+        .group_by(Course.id).order_by(func.min(Cohort.start_on), Course.id).offset(max(offset, 0)).limit(limit)
+    )).scalars())
+    if not ids:
+        return CoursePage((), total, max(offset, 0), limit)
+    seats = {r[0]: r[1:] for r in (await session.execute(
+        select(Cohort.course_id, func.count(), func.sum(Cohort.capacity), func.count(Cohort.capacity))
+        .where(Cohort.course_id.in_(ids), *in_year).group_by(Cohort.course_id)
+    )).all()}
+    requests = {r[0]: r[1:] for r in (await session.execute(
+        select(Cohort.course_id, _status_sum("confirmed"), _status_sum("pending"), _status_sum("waitlisted"))
+        .join(Enrollment, Enrollment.cohort_id == Cohort.id).where(Cohort.course_id.in_(ids), *in_year)
+        .group_by(Cohort.course_id)
+    )).all()}
+    courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars()}
+    rows = []
+    for course_id in ids:
+        c = courses[course_id]
+        n, capacity, limited = seats.get(course_id, (0, 0, 0))
+        confirmed, pending, waitlisted = requests.get(course_id, (0, 0, 0))
+        rows.append(CourseRow(c.id, c.title, c.title_en, c.category, n, int(capacity or 0) if limited == n else None,
+                              int(confirmed or 0), int(pending or 0), int(waitlisted or 0)))
+    return CoursePage(tuple(rows), total, max(offset, 0), limit)
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    id: int
+    number: int
+    start_on: date
+    end_on: date
+    precision: str
+    capacity: int | None
+    capacity_estimated: bool
+    track: str | None
+    track_en: str | None
+    status: str  # open | closed
+    confirmed: int
+    pending: int
+    waitlisted: int
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed - self.pending, 0)
+
+    def phase(self, today: date) -> str:
+        """upcoming | running | ended."""
+        if today < self.start_on:
+            return "upcoming"
+        return "running" if today <= self.end_on else "ended"
+
+
+async def cohort_rows(session: AsyncSession, course_id: str) -> tuple[CohortRow, ...]:
+    counts = {r[0]: r[1:] for r in (await session.execute(
+        select(Enrollment.cohort_id, _status_sum("confirmed"), _status_sum("pending"), _status_sum("waitlisted"))
+        .join(Cohort, Cohort.id == Enrollment.cohort_id).where(Cohort.course_id == course_id)
+        .group_by(Enrollment.cohort_id)
+    )).all()}
+    out = []
+    for c in (await session.execute(select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.number))).scalars():
+        confirmed, pending, waitlisted = counts.get(c.id, (0, 0, 0))
+        out.append(CohortRow(c.id, c.number, c.start_on, c.end_on, c.precision, c.capacity, c.capacity_estimated,
+                             c.track, c.track_en, c.status, int(confirmed or 0), int(pending or 0), int(waitlisted or 0)))
+    return tuple(out)

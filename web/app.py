@@ -16,11 +16,11 @@ from starlette.routing import Mount, Route
 from web import auth
 from web.auth import refused
 from web.config import PREFIX, WebConfig
-from web.pages import overview, pending
+from web.pages import broadcasts, courses, overview, pending
 from web.render import render
 
 STATIC = Path(__file__).with_name("static")
-PAGES = [overview, pending]
+PAGES = [overview, pending, courses, broadcasts]
 
 
 async def stylesheet(_request: Request) -> Response:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +23,9 @@ class WebConfig:
     # Set after a commit that wrote outbox rows, when the bot's dispatcher runs in this process (hrdbot run).
     outbox_ready: asyncio.Event | None = None
     page_size: int = 50
+    # (kind, params, language) → notifications.messages.Rendered: the bot's own renderer, injected by bot/ (web/
+    # never imports handlers/), so a broadcast preview is exactly the message people will get.
+    render_notice: Callable[[str, dict, str], Any] | None = None
 
     @property
     def secure_cookies(self) -> bool:

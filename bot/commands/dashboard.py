@@ -20,10 +20,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def web_config(settings: Settings, sessionmaker, clock, outbox_ready=None):
+    from bot.app import render_for_language
     from web.config import WebConfig
 
     return WebConfig(sessionmaker=sessionmaker, clock=clock, admin_ids=settings.admin_ids,
-                     public_url=settings.public_url, outbox_ready=outbox_ready)
+                     public_url=settings.public_url, outbox_ready=outbox_ready, render_notice=render_for_language)
 
 
 async def cmd_link(args) -> int:

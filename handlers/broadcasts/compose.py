@@ -12,46 +12,20 @@ from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.flows import text_step
 from handlers.notices import render_notice
 from handlers.turn import Turn, on_turn
-from locales import LANGUAGES, N_, Translator
-from notifications.broadcasts.audiences import BadAudience, course_cohorts, describe, exam_rounds
+from locales import LANGUAGES, Translator
+from notifications.broadcasts.audiences import (LANGUAGE_LABELS, BadAudience, course_cohorts, describe,
+                                                describe_audience, exam_rounds)
 from notifications.broadcasts.service import (MAX_TEXT, BroadcastError, create_broadcast, notice_params,
                                               schedule_broadcast)
 from notifications.broadcasts.when import parse_when
 from notifications.messages import Button
 
 FLOW = "broadcast"
-LANGUAGE_LABELS = {"ko": N_("Korean"), "en": N_("English")}
 STATUS_SETS = {"all": ["confirmed", "pending", "waitlisted"], "enr": ["confirmed", "pending"], "wait": ["waitlisted"]}
 
 
 def cancel_row(tr: Translator) -> list[Button]:
     return [Button(tr("✖ Cancel"), cb("bcw", "stop"))]
-
-
-def describe_audience(label: dict, count: int, tr: Translator) -> str:
-    kind = label.get("kind")
-    if kind == "everyone":
-        what = tr("everyone who uses the bot")
-    elif kind == "topic":
-        what = tr("subscribers of {topic} news", topic=tr(TOPICS.get(label.get("topic"), label.get("topic", ""))))
-    elif kind == "language":
-        what = tr("people using the bot in {language}", language=tr(LANGUAGE_LABELS.get(label.get("language"), "")))
-    elif kind in ("course", "cohort"):
-        title = tr.pick(label.get("title"), label.get("title_en"))
-        if kind == "cohort":
-            title = tr("{title} #{number}", title=title, number=label.get("number"))
-        statuses = set(label.get("statuses") or [])
-        if statuses == {"waitlisted"}:
-            what = tr("people on the waiting list of {title}", title=title)
-        elif "waitlisted" in statuses:
-            what = tr("people enrolled in or waitlisted for {title}", title=title)
-        else:
-            what = tr("people enrolled in {title}", title=title)
-    elif kind == "exam":
-        what = tr("applicants of {title}", title=tr.pick(label.get("title"), label.get("title_en")))
-    else:
-        what = str(kind)
-    return tr("{audience}: {count} people", audience=what, count=tr.number(count))
 
 
 def _in_flow(t: Turn, *steps: str) -> dict:

@@ -1,14 +1,13 @@
 """/broadcasts (staff): progress of recent broadcasts, with a cancel button for unfinished ones."""
 from __future__ import annotations
 
-from handlers.broadcasts.compose import describe_audience
 from handlers.broadcasts.formatting import plain
 from handlers.broadcasts.notices import report_lines
 from handlers.callbacks import StaleButton, cb, int_arg, route
 from handlers.turn import Turn, on_turn
 from locales import Translator
 from locales.labels import BROADCAST_STATUS as STATUS  # shared with the dashboard
-from notifications.broadcasts.audiences import BadAudience, describe
+from notifications.broadcasts.audiences import BadAudience, describe, describe_audience
 from notifications.broadcasts.service import BroadcastError, Progress, cancel_broadcast, progress, recent
 from notifications.messages import Button
 

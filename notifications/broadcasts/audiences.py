@@ -19,12 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.topics import TOPICS
 from db.models import Cohort, Course, Enrollment, ExamRound, ExamSubscription, TopicSubscription, User
-from locales import LANGUAGES
+from locales import LANGUAGES, N_, Translator
 
 KINDS = ("everyone", "topic", "course", "cohort", "exam", "language")
 ENROLLED = ("confirmed", "pending")
 WAITLISTED = ("waitlisted",)
 DEFAULT_STATUSES = ENROLLED + WAITLISTED
+
+
+LANGUAGE_LABELS = {"ko": N_("Korean"), "en": N_("English")}
 
 
 class BadAudience(ValueError):
@@ -156,3 +159,30 @@ async def course_cohorts(session: AsyncSession, course_id: str) -> list[tuple[in
     rows = await session.execute(select(Cohort.id, Cohort.number, Cohort.start_on)
                                  .where(Cohort.course_id == course_id).order_by(Cohort.number))
     return [(i, n, s.isoformat()) for i, n, s in rows.all()]
+
+
+def describe_audience(label: dict, count: int, tr: Translator) -> str:
+    """Who an audience is, in words, with its count (the chat and the dashboard say it the same way)."""
+    kind = label.get("kind")
+    if kind == "everyone":
+        what = tr("everyone who uses the bot")
+    elif kind == "topic":
+        what = tr("subscribers of {topic} news", topic=tr(TOPICS.get(label.get("topic"), label.get("topic", ""))))
+    elif kind == "language":
+        what = tr("people using the bot in {language}", language=tr(LANGUAGE_LABELS.get(label.get("language"), "")))
+    elif kind in ("course", "cohort"):
+        title = tr.pick(label.get("title"), label.get("title_en"))
+        if kind == "cohort":
+            title = tr("{title} #{number}", title=title, number=label.get("number"))
+        statuses = set(label.get("statuses") or [])
+        if statuses == {"waitlisted"}:
+            what = tr("people on the waiting list of {title}", title=title)
+        elif "waitlisted" in statuses:
+            what = tr("people enrolled in or waitlisted for {title}", title=title)
+        else:
+            what = tr("people enrolled in {title}", title=title)
+    elif kind == "exam":
+        what = tr("applicants of {title}", title=tr.pick(label.get("title"), label.get("title_en")))
+    else:
+        what = str(kind)
+    return tr("{audience}: {count} people", audience=what, count=tr.number(count))

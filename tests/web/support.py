@@ -82,7 +82,10 @@ class Dash:
 
 
 def make_dash(db, clock) -> Dash:
-    config = WebConfig(sessionmaker=db.sessionmaker, clock=clock, public_url="http://dash.test")
+    from bot.app import render_for_language
+
+    config = WebConfig(sessionmaker=db.sessionmaker, clock=clock, public_url="http://dash.test",
+                       render_notice=render_for_language)
     return Dash(db, clock, config, create_app(config))
 
 

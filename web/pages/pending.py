@@ -26,13 +26,18 @@ def clean_reason(text: str) -> str:
     return " ".join("".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split())
 
 
+def page_number(ctx: Ctx) -> int:
+    q = ctx.request.query_params if ctx.form is None else ctx.form
+    raw = str(q.get("page") or "1")
+    return min(max(int(raw), 1), 100_000) if raw.isdigit() and len(raw) < 7 else 1
+
+
 def _filters(ctx: Ctx) -> dict:
     q = ctx.request.query_params if ctx.form is None else ctx.form
     course = str(q.get("course") or "")[:32] or None
     cohort = str(q.get("cohort") or "")
-    page = str(q.get("page") or "1")
-    return {"course": course, "cohort": int(cohort) if cohort.isdigit() and course else None,
-            "page": max(int(page), 1) if page.isdigit() else 1}
+    return {"course": course, "cohort": int(cohort) if cohort.isdigit() and len(cohort) < 7 and course else None,
+            "page": page_number(ctx)}
 
 
 @staff_page

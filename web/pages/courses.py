@@ -1,0 +1,91 @@
+"""Courses and cohorts: seats, waitlists and state per cohort; the roster per cohort with XLSX/CSV downloads."""
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from catalog import stats
+from catalog.enrollment import roster
+from catalog.roster_files import STATUS_NAMES, roster_table, write_csv, write_xlsx
+from db.models import Course
+from locales.labels import APPROVAL, DELIVERY, category_path, label, rank_label
+from web import audit
+from web.auth import Ctx, staff_page
+from web.pages.pending import page_number
+
+MAX_QUERY = 60
+
+
+@staff_page
+async def course_list(ctx: Ctx) -> Response:
+    q = str(ctx.request.query_params.get("q") or "")[:MAX_QUERY]
+    page = page_number(ctx)
+    size = ctx.config.page_size
+    found = await stats.course_page(ctx.session, year=ctx.now.year, text=q, offset=(page - 1) * size, limit=size)
+    return ctx.page("courses.html", section="courses", found=found, q=q, page=page, year=ctx.now.year,
+                    category=lambda c: category_path(c, ctx.tr))
+
+
+async def _course(ctx: Ctx) -> Course | None:
+    course_id = str(ctx.request.path_params["course_id"])[:32]
+    return await ctx.session.get(Course, course_id)
+
+
+@staff_page
+async def course_detail(ctx: Ctx) -> Response:
+    course = await _course(ctx)
+    if course is None:
+        return ctx.page("missing.html", status=404)
+    cohorts = await stats.cohort_rows(ctx.session, course.id)
+    return ctx.page("course.html", section="courses", course=course, cohorts=cohorts, today=ctx.now.date(),
+                    delivery=label(DELIVERY, course.delivery, ctx.tr), approval=label(APPROVAL, course.approval, ctx.tr),
+                    category=category_path(course.category, ctx.tr))
+
+
+def _cohort_number(ctx: Ctx) -> int | None:
+    raw = str(ctx.request.path_params.get("number") or ctx.request.query_params.get("cohort") or "")
+    return int(raw) if raw.isdigit() else None
+
+
+@staff_page
+async def cohort_roster(ctx: Ctx) -> Response:
+    course = await _course(ctx)
+    number = _cohort_number(ctx)
+    cohorts = {c.number: c for c in await stats.cohort_rows(ctx.session, course.id)} if course else {}
+    if course is None or number not in cohorts:
+        return ctx.page("missing.html", status=404)
+    rows = [r for r in await roster(ctx.session, course.id) or [] if r.cohort_number == number]
+    await audit.record(ctx.session, actor_id=ctx.user.id, action="view.roster",
+                       target=f"cohort:{cohorts[number].id}", people=len(rows))
+    return ctx.page("roster.html", section="courses", course=course, cohort=cohorts[number], rows=rows,
+                    status_label=lambda s: ctx.tr(STATUS_NAMES[s]) if s in STATUS_NAMES else s,
+                    rank=lambda r: rank_label(r, ctx.tr) if r else "")
+
+
+@staff_page
+async def roster_download(ctx: Ctx) -> Response:
+    course = await _course(ctx)
+    if course is None:
+        return ctx.page("missing.html", status=404)
+    number = _cohort_number(ctx)
+    rows = [r for r in await roster(ctx.session, course.id) or [] if number is None or r.cohort_number == number]
+    kind = ctx.request.path_params["kind"]
+    table = roster_table(rows, ctx.tr, ctx.now.date())
+    name = f"{course.id}-{number}" if number is not None else course.id
+    await audit.record(ctx.session, actor_id=ctx.user.id, action="export.roster",
+                       target=f"course:{course.id}" + (f"#{number}" if number is not None else ""), people=len(rows))
+    if kind == "xlsx":
+        content, media = write_xlsx(table, name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, media = write_csv(table), "text/csv; charset=utf-8"
+    return Response(content, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="roster-{name}.{kind}"', "Cache-Control": "no-store"})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/courses", course_list, name="courses"),
+        Route("/courses/{course_id}", course_detail, name="course"),
+        Route("/courses/{course_id}/cohorts/{number:int}", cohort_roster, name="roster"),
+        Route("/courses/{course_id}/roster.{kind:str}", roster_download, name="roster_download"),
+    ]
