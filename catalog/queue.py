@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datetime import datetime
+
 from catalog.enrollment import PendingItem, _view
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Cohort, Course, Enrollment, Profile
 
 
@@ -36,8 +40,10 @@ class PendingPage:
         return self.offset + self.limit < self.total
 
 
-async def pending_page(session: AsyncSession, *, course_id: str | None = None, cohort_number: int | None = None,
-                       offset: int = 0, limit: int = 50) -> PendingPage:
+async def pending_page(session: AsyncSession, actor: Actor, *, now: datetime, course_id: str | None = None,
+                       cohort_number: int | None = None, offset: int = 0, limit: int = 50) -> PendingPage:
+    """Staff only; the names shown are a read of personal data, recorded like the chat's queue."""
+    await require_staff(session, actor, "enrollment.view_pending")
     where = [Enrollment.status == "pending"]
     if course_id:
         where.append(Cohort.course_id == course_id)
@@ -65,4 +71,7 @@ async def pending_page(session: AsyncSession, *, course_id: str | None = None, c
             .where(Enrollment.status == "pending", Cohort.course_id == course_id)
             .group_by(Cohort.number).order_by(Cohort.number)
         )).all())
+    await record(session, actor, "enrollment.view_pending", now=now,
+                 target=f"course:{course_id}" if course_id else None,
+                 subjects=len({item.enrollment.user_id for item in items}))
     return PendingPage(items, total, max(offset, 0), limit, courses, cohorts)

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from db.access import Forbidden
 from web import auth
 from web.auth import refused
 from web.config import PREFIX, WebConfig
@@ -34,6 +35,11 @@ async def not_found(request: Request, exc: Exception) -> Response:
     if status == 405:
         return render("missing.html", status=405)
     return refused("signed_out", status=status)
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    """A service refused the actor (the role was taken away mid-request): the same plain page as at sign-in."""
+    return refused("not_staff")
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -62,7 +68,7 @@ def dashboard_mount() -> Mount:
 def create_app(config: WebConfig) -> Starlette:
     app = Starlette(
         routes=[Route("/", lambda _r: RedirectResponse(f"{PREFIX}/", status_code=303)), dashboard_mount()],
-        exception_handlers={HTTPException: not_found, 500: server_error},
+        exception_handlers={HTTPException: not_found, Forbidden: forbidden, 500: server_error},
     )
     app.state.dashboard = config
     return app

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from catalog.staff import staff_member
 from db import signin
+from db.access import Actor, role_of
 from db.models import User
 from locales import Translator, translator
 from web.config import PREFIX, WebConfig
@@ -38,6 +38,7 @@ class Ctx:
     info: signin.SessionInfo
     tr: Translator
     now: datetime
+    actor: Actor  # who acts, for the services' role checks and the access record ("web:<telegram id>")
     form: Any = None  # the POSTed form (already checked for the CSRF token)
     _after: list[Callable[[], None]] = field(default_factory=list)
 
@@ -65,6 +66,10 @@ def refused(reason: str, tr: Translator | None = None, status: int = 403) -> Res
     return render("refused.html", tr=tr or translator("ko"), status=status, reason=reason)
 
 
+def actor_for(config: WebConfig, user_id: int) -> Actor:
+    return Actor.person(user_id, admin_ids=config.admin_ids, via="web")
+
+
 def config_of(request: Request) -> WebConfig:
     return request.app.state.dashboard
 
@@ -86,7 +91,8 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
                 await session.commit()
                 return refused("signed_out", status=401 if form is None else 403)
             tr = translator(info.language)
-            user = await staff_member(session, info.user_id, config.admin_ids)
+            actor = actor_for(config, info.user_id)
+            user = await session.get(User, info.user_id) if await role_of(session, actor) == "staff" else None
             if user is None:
                 await signin.end_session(session, info.id_hash, now)
                 await session.commit()
@@ -94,7 +100,7 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
             if form is not None and not hmac.compare_digest(str(form.get("csrf") or ""), info.csrf_token):
                 await session.rollback()
                 return refused("csrf", tr)
-            ctx = Ctx(request, config, session, user, info, tr, now, form)
+            ctx = Ctx(request, config, session, user, info, tr, now, actor, form)
             try:
                 response = await fn(ctx)
                 await session.commit()
@@ -137,7 +143,7 @@ async def signin_submit(request: Request) -> Response:
         if check.status != "ok" or check.user_id is None:
             await session.commit()
             return refused(check.status, tr)
-        if await staff_member(session, check.user_id, config.admin_ids) is None:
+        if await role_of(session, actor_for(config, check.user_id)) != "staff":
             await session.commit()
             return refused("not_staff", tr)
         secret, _info = await signin.start_session(session, user_id=check.user_id, now=now,

@@ -29,15 +29,15 @@ def web_config(settings: Settings, sessionmaker, clock, outbox_ready=None):
 
 async def cmd_link(args) -> int:
     from bot.commands.core import _open
-    from catalog.staff import staff_member
     from db import signin
+    from db.access import Actor, role_of
     from db.session import session_scope
 
     settings = Settings.from_env()
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            if await staff_member(session, args.user, settings.admin_ids) is None:
+            if await role_of(session, Actor.person(args.user, admin_ids=settings.admin_ids)) != "staff":
                 print(f"hrdbot dashboard: {args.user} is not staff (first: hrdbot admin add {args.user})",
                       file=sys.stderr)
                 return 2

@@ -146,3 +146,28 @@ async def test_a_forged_post_without_the_csrf_token_is_refused(browser, dash, re
         await shot(page, request, "forged")
     assert all(s == "pending" for s, _r in (await dash.statuses()).values())
     assert STAFF not in (await dash.statuses())
+
+
+async def test_compose_preview_schedule_and_cancel_a_broadcast(browser, dash, request):
+    await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.get_by_role("link", name="공지 발송").click()
+        await page.get_by_role("link", name="새 공지").click()
+        await page.get_by_role("textbox", name="메시지").fill("내일 교육장이 별관 2층으로 바뀝니다.")
+        await page.get_by_role("radio", name="한국어로 봇을 쓰는 사람").check()
+        assert await unnamed_controls(page) == []
+        await page.get_by_role("button", name="인원 확인 및 미리보기").click()
+        await page.get_by_text("한국어로 봇을 쓰는 사람: 4명").wait_for()
+        bubble = await page.locator(".tg-bubble").inner_text()
+        assert bubble.startswith("📢 서울시 인재개발원 안내") and "별관 2층으로 바뀝니다" in bubble
+        await shot(page, request, "preview")
+        await page.get_by_role("radio", name="예약 발송").check()
+        await page.get_by_label("날짜와 시간 (서울)").fill("2022-01-05T14:30")
+        await page.get_by_role("button", name="확인").click()
+        await page.get_by_text("2022년 1월 5일 (수) 오후 2:30에 보내도록 예약했습니다").wait_for()
+        await page.get_by_role("button", name="이 공지 발송 취소").click()
+        await page.get_by_text("취소했습니다").wait_for()
+        await shot(page, request, "cancelled")
+        await page.set_viewport_size(NARROW)
+        assert await horizontal_overflow(page) == 0

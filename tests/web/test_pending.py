@@ -87,15 +87,30 @@ async def test_a_forged_post_without_the_csrf_token_is_refused_and_changes_nothi
 
 async def test_a_request_decided_meanwhile_in_the_chat_is_reported_not_decided_twice(dash):
     from catalog import enrollment as svc
+    from db.access import Actor
     from db.session import session_scope
 
     ids = await dash.pending()
     async with dash.client() as c:
         csrf = await _signed_in(dash, c)
         async with session_scope(dash.db.sessionmaker) as s:  # another staff member, in the chat
-            await svc.approve(s, enrollment_id=ids[0], staff_id=STAFF + 1, now=dash.clock.now())
+            await svc.approve(s, enrollment_id=ids[0], actor=Actor.person(STAFF + 1, admin_ids={STAFF + 1}),
+                              now=dash.clock.now())
         page = await c.post("/dashboard/pending/decide", data={"csrf": csrf, "ids": ids[:2], "action": "reject",
                                                                "reason_preset": "0"}, follow_redirects=True)
     assert "1건을 반려했습니다" in page.text and "1건은 이미 다른 담당자가 처리했습니다" in page.text
     statuses = await dash.statuses()
     assert statuses[EMPLOYEES[0]][0] == "confirmed" and statuses[EMPLOYEES[1]][0] == "rejected"
+
+
+async def test_every_view_of_names_and_every_decision_is_in_the_access_record_as_a_web_actor(dash):
+    from db.audit import entries
+
+    ids = await dash.pending()
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        await c.post("/dashboard/pending/decide", data={"csrf": csrf, "ids": ids[:2], "action": "approve"})
+    async with dash.db.sessionmaker() as s:
+        rows = [(r.actor, r.action, r.subjects) for r in await entries(s)]
+    assert rows == [("web:9001", "enrollment.view_pending", 3), ("web:9001", "enrollment.approve", 1),
+                    ("web:9001", "enrollment.approve", 1)]

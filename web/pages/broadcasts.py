@@ -20,7 +20,6 @@ from locales.labels import BROADCAST_STATUS
 from notifications.broadcasts import service as bc
 from notifications.broadcasts.audiences import (LANGUAGE_LABELS, BadAudience, describe, describe_audience,
                                                 exam_rounds)
-from web import audit
 from web.auth import Ctx, staff_page
 from web.charts import Bar, meters
 
@@ -154,13 +153,12 @@ async def create(ctx: Ctx) -> Response:
         if problem:
             return ctx.redirect("/broadcasts/new", msg=problem)
     try:
-        b = await bc.create_broadcast(ctx.session, created_by=ctx.user.id, text=html.escape(str(form.get("text") or "").strip()),
+        b = await bc.create_broadcast(ctx.session, actor=ctx.actor, text=html.escape(str(form.get("text") or "").strip()),
                                       audience=spec or {}, now=ctx.now, course_id=str(form.get("attach") or "") or None)
-        b = await bc.schedule_broadcast(ctx.session, b.id, at, ctx.now)
+        b = await bc.schedule_broadcast(ctx.session, b.id, at, ctx.now, actor=ctx.actor)
     except bc.BroadcastError as exc:
         await ctx.session.rollback()
         return ctx.redirect("/broadcasts/new", msg=str(exc) if str(exc) in PROBLEMS else "bad_audience")
-    await audit.record(ctx.session, actor_id=ctx.user.id, action="broadcast.schedule", target=f"broadcast:{b.id}")
     ctx.after_commit(ctx.config.wake_dispatcher)
     return ctx.redirect(f"/broadcasts/{b.id}", msg="scheduled" if at else "sending")
 
@@ -169,10 +167,9 @@ async def create(ctx: Ctx) -> Response:
 async def cancel(ctx: Ctx) -> Response:
     broadcast_id = ctx.request.path_params["broadcast_id"]
     try:
-        result = await bc.cancel_broadcast(ctx.session, broadcast_id, ctx.now)
+        result = await bc.cancel_broadcast(ctx.session, broadcast_id, ctx.now, actor=ctx.actor)
     except bc.BroadcastError:
         return ctx.page("missing.html", status=404)
-    await audit.record(ctx.session, actor_id=ctx.user.id, action="broadcast.cancel", target=f"broadcast:{broadcast_id}")
     return ctx.redirect(f"/broadcasts/{broadcast_id}", msg="already" if result.already else "cancelled",
                         n=result.cancelled)
 

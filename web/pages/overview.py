@@ -10,7 +10,6 @@ from locales.labels import CATEGORY_EN
 from notifications.broadcasts import service as broadcasts
 from notifications.exams import calendar
 from notifications.exams.config import EVENT_LABELS
-from web import audit
 from web.auth import Ctx, staff_page
 from web.charts import Bar, columns, meters
 
@@ -37,7 +36,6 @@ async def overview(ctx: Ctx) -> Response:
         if len(upcoming) == 5:
             break
     sending = [p for p in await broadcasts.recent(ctx.session, limit=20) if p.unfinished]
-    await audit.record(ctx.session, actor_id=ctx.user.id, action="view.overview")
     return ctx.page(
         "overview.html", figures=figures, section="overview",
         requests_chart=columns(per_day, name=_("Requests per day, last {days} days", days=DAYS)),

@@ -14,7 +14,6 @@ from starlette.routing import Route
 from catalog import enrollment as svc
 from catalog.queue import pending_page
 from locales.labels import REJECT_REASONS, rank_label
-from web import audit
 from web.auth import Ctx, staff_page
 
 MAX_REASON = 500
@@ -44,10 +43,8 @@ def _filters(ctx: Ctx) -> dict:
 async def pending_list(ctx: Ctx) -> Response:
     f = _filters(ctx)
     size = ctx.config.page_size
-    found = await pending_page(ctx.session, course_id=f["course"], cohort_number=f["cohort"],
+    found = await pending_page(ctx.session, ctx.actor, now=ctx.now, course_id=f["course"], cohort_number=f["cohort"],
                                offset=(f["page"] - 1) * size, limit=size)
-    await audit.record(ctx.session, actor_id=ctx.user.id, action="view.pending",
-                       target=f"course:{f['course'] or '*'}", shown=len(found.items))
     return ctx.page("pending.html", section="pending", found=found, filters=f, reasons=REJECT_REASONS,
                     rank=lambda r: rank_label(r, ctx.tr) if r else "", max_reason=MAX_REASON)
 
@@ -77,15 +74,13 @@ async def _decide(ctx: Ctx, ids: list[int], action: str, reason: str | None) -> 
     """(done, already decided by someone else)."""
     done = stale = 0
     for enrollment_id in ids:
-        if action == "approve":
-            result = await svc.approve(ctx.session, enrollment_id=enrollment_id, staff_id=ctx.user.id, now=ctx.now)
+        if action == "approve":  # the services check the role and write the access record themselves
+            result = await svc.approve(ctx.session, enrollment_id=enrollment_id, actor=ctx.actor, now=ctx.now)
         else:
-            result = await svc.reject(ctx.session, enrollment_id=enrollment_id, staff_id=ctx.user.id, now=ctx.now,
+            result = await svc.reject(ctx.session, enrollment_id=enrollment_id, actor=ctx.actor, now=ctx.now,
                                       reason=reason or "")
         if result.ok:
             done += 1
-            await audit.record(ctx.session, actor_id=ctx.user.id, action=f"enrollment.{action}",
-                               target=f"enrollment:{enrollment_id}")
         else:
             stale += 1
     return done, stale
@@ -121,7 +116,6 @@ async def reject_form(ctx: Ctx) -> Response:
     view = await svc.get_enrollment(ctx.session, raw)
     if view is None or view.status != "pending":
         return ctx.redirect("/pending", msg="stale_one")
-    await audit.record(ctx.session, actor_id=ctx.user.id, action="view.enrollment", target=f"enrollment:{view.id}")
     return ctx.page("reject.html", section="pending", view=view, reasons=REJECT_REASONS, max_reason=MAX_REASON,
                     problem=ctx.request.query_params.get("msg"))
 
