@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.access import Actor, role_of
+from db.access import Actor, require_staff, role_of
 from db.models import AuditEntry
 
 MIN_KEEP = timedelta(days=731)  # two years, whatever the leap days: the law's minimum, also enforced by the trigger
@@ -69,3 +69,54 @@ async def purge_expired(session: AsyncSession, *, now: datetime, keep: timedelta
     except DBAPIError:
         return 0
     return max(result.rowcount or 0, 0)
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: tuple[AuditRow, ...]
+    total: int
+    offset: int
+    limit: int
+    actions: tuple[str, ...]  # every action recorded (the filter's choices)
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def _row(e: AuditEntry) -> AuditRow:
+    return AuditRow(e.id, e.at, e.actor, e.actor_id, e.role, e.action, e.target, e.subjects, dict(e.detail or {}))
+
+
+def _filters(actor: str | None, action: str | None, since: datetime | None, until: datetime | None) -> list:
+    where = []
+    if actor:
+        where.append(AuditEntry.actor == actor)
+    if action:
+        where.append(AuditEntry.action == action)
+    if since is not None:
+        where.append(AuditEntry.at >= since)
+    if until is not None:
+        where.append(AuditEntry.at < until)
+    return where
+
+
+async def search(session: AsyncSession, viewer: Actor, *, actor: str | None = None, action: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None, offset: int = 0,
+                 limit: int = 50) -> AuditPage:
+    """Newest first, filtered, one page (the dashboard's audit page). Staff only."""
+    await require_staff(session, viewer, "audit.view")
+    where = _filters(actor, action, since, until)
+    total = (await session.execute(select(func.count()).select_from(AuditEntry).where(*where))).scalar_one()
+    found = (await session.execute(select(AuditEntry).where(*where).order_by(AuditEntry.id.desc())
+                                   .offset(max(offset, 0)).limit(limit))).scalars()
+    actions = tuple((await session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action))).scalars())
+    return AuditPage(tuple(_row(e) for e in found), total, max(offset, 0), limit, actions)
+
+
+async def matching(session: AsyncSession, viewer: Actor, *, actor: str | None = None, action: str | None = None,
+                   since: datetime | None = None, until: datetime | None = None, limit: int = 100_000) -> list[AuditRow]:
+    """Oldest first, filtered (the export). Staff only."""
+    await require_staff(session, viewer, "audit.export")
+    stmt = select(AuditEntry).where(*_filters(actor, action, since, until)).order_by(AuditEntry.id).limit(limit)
+    return [_row(e) for e in (await session.execute(stmt)).scalars()]

@@ -17,11 +17,11 @@ from db.access import Forbidden
 from web import auth
 from web.auth import refused
 from web.config import PREFIX, WebConfig
-from web.pages import broadcasts, courses, overview, pending
+from web.pages import audit, broadcasts, courses, exams, overview, pending, plan
 from web.render import render
 
 STATIC = Path(__file__).with_name("static")
-PAGES = [overview, pending, courses, broadcasts]
+PAGES = [overview, pending, courses, broadcasts, plan, exams, audit]
 
 
 async def stylesheet(_request: Request) -> Response:

@@ -77,3 +77,14 @@ async def clear_slot(session: AsyncSession, user_id: int, round_id: str, now: da
         InterviewSlot.user_id == user_id, InterviewSlot.round_id == round_id))
     await plan(session, now, round_ids=[round_id], user_ids=[user_id])
     return bool(result.rowcount)
+
+
+async def subscriber_counts(session: AsyncSession) -> dict[str, tuple[int, int]]:
+    """round id → (subscribers, of whom gave their interview slot), for the staff overview of exams."""
+    from sqlalchemy import func
+
+    subs = dict((await session.execute(
+        select(ExamSubscription.round_id, func.count()).group_by(ExamSubscription.round_id))).all())
+    slots = dict((await session.execute(
+        select(InterviewSlot.round_id, func.count()).group_by(InterviewSlot.round_id))).all())
+    return {rid: (n, slots.get(rid, 0)) for rid, n in subs.items()}

@@ -171,3 +171,23 @@ async def test_compose_preview_schedule_and_cancel_a_broadcast(browser, dash, re
         await shot(page, request, "cancelled")
         await page.set_viewport_size(NARROW)
         assert await horizontal_overflow(page) == 0
+
+
+async def test_uploading_a_plan_file_with_errors_shows_them_by_row(browser, dash, request, tmp_path):
+    bad = tmp_path / "cohorts.csv"
+    bad.write_text("course_id,no,start,end,capacity,precision\n"
+                   "it-excel,7,2022/05/02,2022.05.01,10,\n"
+                   "ghost,1,2022-03-02,,10,\n", encoding="utf-8")
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.get_by_role("link", name="교육계획").click()
+        await page.get_by_label("파일").set_input_files(str(bad))
+        await page.get_by_role("button", name="파일 검사 (미리 보기)").click()
+        await page.get_by_text("문제 2건").wait_for()
+        rows = await page.locator("tr.problem").all_inner_texts()
+        assert [r.split()[0] for r in rows] == ["2", "3"] and "ghost" in rows[1]
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "problems")
+        await page.set_viewport_size(NARROW)
+        assert await horizontal_overflow(page) == 0
+        await shot(page, request, "problems-390")
