@@ -35,6 +35,7 @@ WEIGHT = {"known": 1.0, "generic": 0.5, "described": 0.5, "predicate": 0.15, "un
 CHATTY = 4             # a message of this many words or more is a sentence: an unknown noun in it is likely context
 CHATTY_UNKNOWN = 0.5   # (독학, 퇴근) and weighs this much; in `주식 차트` it is what is wanted and weighs 1
 FLOOR = 0.5            # an anchor alone in a sentence of unknown nouns keeps this share of its score
+LATIN_ANCHOR = 94.0    # an English word carries a match only as a whole word (or a synonym), not as a prefix
 TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
 CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100)
 _MODIFIER_ENDINGS = ("는", "은", "을", "던")
@@ -95,6 +96,8 @@ def read(index, text: str) -> Reading:
         evidence = index.word_evidence(core, raw)
         best = max(evidence.values(), default=0.0)
         word = Word(core, raw, evidence=evidence)
+        if is_latin(core) and best < LATIN_ANCHOR:
+            best = min(best, ANCHOR - 1)  # manage ≠ management: an English word anchors only whole
         if best >= ANCHOR:
             word.kind = "generic" if is_generic(core) or is_generic(strip_particle(core)) else "known"
         else:
