@@ -20,7 +20,7 @@ import heapq
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from catalog.search.normalize import has_hangul, is_latin
+from catalog.search.normalize import has_hangul, is_latin, script_parts
 from catalog.search.refusal import closest_category
 from catalog.search.particles import (
     SENTENCE_FILLER, is_function_word, is_generic, looks_like_predicate, strip_endings, strip_hada, strip_particle,
@@ -39,7 +39,9 @@ LATIN_ANCHOR = 94.0    # an English word carries a match only as a whole word (o
 TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
 CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100)
 _MODIFIER_ENDINGS = ("는", "은", "을", "던")
-_PREDICATE_TAILS = ("는", "던", "을", "게", "지", "기", "운", "된", "인", "니", "데", "할", "은")
+# (not 인: loanwords end so, 포크레인, 디자인; 이다's 인 comes with a particle we strip, 6급인데)
+_PREDICATE_TAILS = ("는", "던", "을", "게", "지", "기", "운", "된", "니", "데", "할", "은", "온", "간", "본", "준", "쓴", "난",
+                    "른")
 # the last syllable of a verb stem before 는/은 (줄이는, 늘리는, 바꾸는, 만드는, 일하는, 쓰는, 젊은): a noun with the
 # topic particle (독일어는, 포토샵은) rarely ends so
 _STEM_ENDS = frozenset("이리꾸드하쓰우추르치기주루키피시보오내지되젊많좋같")
@@ -71,7 +73,7 @@ def sentence_words(text: str, split, knows=lambda word: False) -> list[tuple[str
     a verb the catalog `knows` as a noun with 기 (잘 쓰는 → 쓰기) is kept even when it is usually filler."""
     out: list[tuple[str, str, bool]] = []
     for token in text.split():
-        for piece in split(token):
+        for piece in (p for part in script_parts(token) for p in split(part)):  # MZ라 → mz · 라
             if is_filler(piece):
                 if piece.endswith(_MODIFIER_ENDINGS) and len(piece) >= 2 and knows(piece[:-1] + "기"):
                     out.append((piece[:-1] + "기", piece, True))
@@ -96,6 +98,8 @@ def read(index, text: str) -> Reading:
         evidence = index.word_evidence(core, raw)
         best = max(evidence.values(), default=0.0)
         word = Word(core, raw, evidence=evidence)
+        if core[0].isdigit() and best < ANCHOR:
+            continue  # 1년, 2022년: a measure, not a topic
         if is_latin(core) and best < LATIN_ANCHOR:
             best = min(best, ANCHOR - 1)  # manage ≠ management: an English word anchors only whole
         if best >= ANCHOR:

@@ -22,6 +22,7 @@ _PROMOTED = re.compile(
     r"(?:됐|되었|달았|발령)|promoted|got\s+promoted|just\s+became|newly")
 _PREPARING = re.compile(
     r"준비|앞두|대상|심사|예정|곧|전에|걱정|달\s*것|될\s*것|역량\s*평가|역평|prepar|assessment|eligible|upcoming|before")
+_PROMOTION = re.compile(r"승진|역량\s*평가|역평|서기관|사무관|promot|assessment")
 _NEW_HIRE = re.compile(r"신입|신규|신임|임용|입사|공채\s*합격|합격해|새내기|new\s+(?:employee|hire|staff)|just\s+joined")
 _YEARS_LEFT = re.compile(r"(\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*년\s*(?:남|이내|안에|뒤|후|정도)|"
                          r"in\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?")
@@ -48,12 +49,14 @@ def read_situation(text: str) -> Situation:
     ranks += [r for word, r in _RANK_TITLES.items() if word in low]
     rank = ranks[0] if ranks else None
     stage = None
-    if "승진" in low or "promot" in low or rank:
-        preparing, promoted = _PREPARING.search(low), _PROMOTED.search(low)
+    preparing, promoted = _PREPARING.search(low), _PROMOTED.search(low)
+    if _PROMOTION.search(low):
         if preparing and not (promoted and promoted.start() > preparing.start()):
             stage = "preparing"
         elif promoted:
             stage = "promoted"
+    elif rank and promoted:
+        stage = "promoted"  # 작년에 5급 됐는데 (but HSK 5급 준비 is no promotion)
     years = None
     if _RETIRE.search(low):
         m = _YEARS_LEFT.search(low)

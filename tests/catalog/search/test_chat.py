@@ -85,3 +85,14 @@ def test_one_word_the_catalog_knows_carries_a_sentence_but_not_beside_an_unknown
     assert first("파이썬배울수있는과정있나요") is None                      # python is not taught: refused, not guessed
     assert first("주식 차트") is None                                     # an unknown noun beside a keyword
     assert first("보고서잘쓰는법알려주는교육") == "job-report-writing"      # unspaced, segmented over the catalog
+
+
+def test_a_loanword_or_a_measure_is_not_mistaken_for_a_verb_or_a_topic(chat_index):
+    from catalog.search import Refusal, parse_query
+
+    text, filters = parse_query("크레인 자격증 따고 싶어요")
+    assert chat_index.answer(text, filters=filters).refusal == Refusal("크레인", "certificate")  # not the list
+    text, filters = parse_query("8급으로 들어온 지 2년 됐는데 리더십 과정")
+    answer = chat_index.answer(text, filters=filters)
+    assert answer.hits[0].course_id == "lead-practical-7" and answer.refusal is None   # not "들어온 과정은 없습니다"
+    assert chat_index.search("MZ랑 일하는 법")[0].course_id == "el-mz-worker"             # Latin glued to Hangul

@@ -50,3 +50,7 @@ def test_situations_reorder_the_real_catalog(chat_index):
     assert ids("이번에 5급으로 승진했어요 무슨 교육 받아야 하나요")[0] == "lead-promoted-5"
     assert ids("5급 승진 앞두고 역량평가 준비")[0] == "assess-prep-5"
     assert ids("퇴직이 7년 남았는데 준비할 교육")[0] in {"retire-second-life", "el-second-life"}
+
+
+def test_a_grade_without_a_promotion_is_no_promotion_stage():
+    assert read_situation("중국어 HSK 5급 준비하려고요") == Situation(rank=5)
