@@ -63,7 +63,7 @@ async def _setup_db(kind: str, tmp: Path) -> tuple[str, callable]:
 
 async def _crowd(sessionmaker, n: int, now) -> None:
     async with session_scope(sessionmaker) as s:
-        s.add(ExamRound(id=ROUND, kind="open", title="벤치마크 필기시험", title_en="Benchmark written exam",
+        s.add(ExamRound(id=ROUND, year=EXAM_DAY.year, kind="open", title="벤치마크 필기시험", title_en="Benchmark written exam",
                         selection=n, selection_note="", note="", note_en="", active=True, updated_at=now))
         await s.flush()
         s.add(ExamEvent(round_id=ROUND, kind="written", start_on=EXAM_DAY, end_on=EXAM_DAY, precision="day",

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.plan import cohort_published
 from db.models import Cohort, Course, Enrollment
 
 SEAT_HOLDING = ("confirmed", "pending")  # a request awaiting approval holds its seat until decided
@@ -26,6 +27,7 @@ class CohortView:
     track: str | None
     track_en: str | None
     status: str
+    year: int = 0  # the plan year
 
     @property
     def seats_left(self) -> int | None:
@@ -65,7 +67,7 @@ async def seats_taken(session: AsyncSession, cohort_ids: Iterable[int]) -> dict[
 
 def cohort_view(c: Cohort, taken: int) -> CohortView:
     return CohortView(c.id, c.number, c.start_on, c.end_on, c.precision, c.capacity, c.capacity_estimated,
-                      taken, c.track, c.track_en, c.status)
+                      taken, c.track, c.track_en, c.status, c.year)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class _CourseText:
     """What a card shows that only an import changes: the course's texts and its cohorts' dates and numbers."""
 
     course: tuple  # CourseCard's fields before `cohorts`
-    cohorts: dict[int, tuple]  # cohort id -> (number, start_on, end_on, precision, capacity_estimated, track, track_en)
+    cohorts: dict[int, tuple]  # cohort id -> (number, start_on, end_on, precision, capacity_estimated, track, track_en, year)
 
 
 class CardCache:
@@ -101,20 +103,22 @@ class CardCache:
 _TAKEN = (select(func.count()).where(Enrollment.cohort_id == Cohort.id, Enrollment.status.in_(SEAT_HOLDING))
           .correlate(Cohort).scalar_subquery())
 # Built once (the statements are the same for every card; SQLAlchemy then reuses their compiled form).
+# Only cohorts of published plan years and not over yet: drafts are invisible, past cohorts are history (/my).
 _LIVE = (select(Course.active, Cohort.id, Cohort.status, Cohort.capacity, _TAKEN)
-         .select_from(Course).outerjoin(Cohort, Cohort.course_id == Course.id)
+         .select_from(Course).outerjoin(Cohort, (Cohort.course_id == Course.id) & cohort_published()
+                                        & (Cohort.end_on >= bindparam("today")))
          .where(Course.id == bindparam("course_id")))
 _COURSE_TEXT = select(Course.id, Course.title, Course.title_en, Course.category, Course.topic, Course.delivery,
                       Course.duration_ko, Course.duration_en, Course.audience, Course.audience_en, Course.eligibility,
                       Course.approval, Course.description, Course.description_en).where(Course.id == bindparam("course_id"))
 _COHORT_TEXT = select(Cohort.id, Cohort.number, Cohort.start_on, Cohort.end_on, Cohort.precision,
-                      Cohort.capacity_estimated, Cohort.track, Cohort.track_en
+                      Cohort.capacity_estimated, Cohort.track, Cohort.track_en, Cohort.year
                       ).where(Cohort.course_id == bindparam("course_id"))
 
 
-async def _live(session: AsyncSession, course_id: str) -> list:
-    """(active, cohort id, status, capacity, seats taken) per cohort; one row with a None cohort when it has none."""
-    return (await session.execute(_LIVE, {"course_id": course_id})).all()
+async def _live(session: AsyncSession, course_id: str, today: date) -> list:
+    """(active, cohort id, status, capacity, seats taken) per visible cohort; one row with a None cohort when none."""
+    return (await session.execute(_LIVE, {"course_id": course_id, "today": today})).all()
 
 
 async def _load_text(session: AsyncSession, course_id: str) -> _CourseText | None:
@@ -125,16 +129,18 @@ async def _load_text(session: AsyncSession, course_id: str) -> _CourseText | Non
     return _CourseText(tuple(course), {row[0]: tuple(row[1:]) for row in cohorts})
 
 
-async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache | None = None) -> CourseCard | None:
-    """The card of an active course, seats counted now. With `cache`, the texts come from it (one query a card)."""
+async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache | None = None,
+                      today: date | None = None) -> CourseCard | None:
+    """The card of an active course, seats counted now: the cohorts of published plan years that are not over
+    on `today` (all published ones without it), by year and number. With `cache`, the texts come from it."""
     if not course_id or len(course_id) > 32 or "\x00" in course_id:  # no such id (PostgreSQL refuses NUL in text)
         return None
-    live = await _live(session, course_id)
+    live = await _live(session, course_id, today or date.min)
     if not live or not live[0][0]:
         return None
     cohort_ids = {row[1] for row in live if row[1] is not None}
     text = cache.get(course_id) if cache is not None else None
-    if text is None or text.cohorts.keys() != cohort_ids:
+    if text is None or not cohort_ids <= text.cohorts.keys():
         text = await _load_text(session, course_id)
         if text is None:
             return None
@@ -145,10 +151,10 @@ async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache
         static = text.cohorts.get(cohort_id)
         if static is None:
             continue
-        number, start_on, end_on, precision, estimated, track, track_en = static
+        number, start_on, end_on, precision, estimated, track, track_en, year = static
         views.append(CohortView(cohort_id, number, start_on, end_on, precision, capacity, estimated, taken or 0,
-                                track, track_en, status))
-    views.sort(key=lambda v: v.number)
+                                track, track_en, status, year))
+    views.sort(key=lambda v: (v.year, v.number))
     fields = list(text.course)
     fields[10] = dict(fields[10] or {})  # eligibility: a fresh dict per card
     return CourseCard(*fields, cohorts=tuple(views))
@@ -158,10 +164,13 @@ async def active_courses(session: AsyncSession) -> list[Course]:
     return list((await session.execute(select(Course).where(Course.active.is_(True)).order_by(Course.id))).scalars())
 
 
-async def cohort_months(session: AsyncSession) -> dict[str, frozenset[int]]:
-    """Months in which each course has a cohort (for the month filter of search)."""
+async def cohort_months(session: AsyncSession, today: date | None = None) -> dict[str, frozenset[int]]:
+    """Months in which each course has a published cohort not over on `today` (for the month filter of search)."""
     months: dict[str, set[int]] = {}
-    for course_id, start, end in (await session.execute(select(Cohort.course_id, Cohort.start_on, Cohort.end_on))).all():
+    q = select(Cohort.course_id, Cohort.start_on, Cohort.end_on).where(cohort_published())
+    if today is not None:
+        q = q.where(Cohort.end_on >= today)
+    for course_id, start, end in (await session.execute(q)).all():
         span = months.setdefault(course_id, set())
         if end.year > start.year:
             span.update(range(1, 13))

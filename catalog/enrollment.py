@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.courses import SEAT_HOLDING
 from catalog.eligibility import Refusal
 from catalog.eligibility import check as check_eligibility
+from catalog.plan import cohort_published
 from catalog.profiles import get_profile
 from db.access import Actor, Forbidden, require_staff
 from db.audit import record
@@ -55,6 +56,7 @@ class EnrollmentView:
     decided_at: datetime | None
     reason: str | None
     details: dict
+    year: int = 0  # the cohort's plan year
 
     def display_status(self, today: date) -> str:
         """`completed` once a confirmed cohort has ended; otherwise the stored status."""
@@ -148,6 +150,7 @@ def _view(e: Enrollment, c: Cohort, course: Course, position: int | None = None)
         e.id, e.user_id, e.cohort_id, course.id, course.title, course.title_en, c.number, c.start_on, c.end_on,
         c.precision, course.delivery, course.approval, c.track, c.track_en, e.status,
         position if e.status == "waitlisted" else None, e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
+        c.year,
     )
 
 
@@ -244,9 +247,10 @@ async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Co
 async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today: date) -> Terms | None:
     """The terms of a cohort for one person (no lock, nothing written). None for an unknown cohort."""
     row = (await session.execute(
-        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
+        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id,
+                                                                                 cohort_published())
     )).first()
-    if row is None:
+    if row is None:  # unknown, or a draft of an unpublished plan year: the same to an employee
         return None
     cohort, course = row
     taken, waiting, _last = await _counts(session, cohort.id)
@@ -286,9 +290,10 @@ async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, n
     """Ask for a seat. Auto-approved courses confirm while seats last, staff-approved ones hold a seat as pending;
     a full cohort puts the person on its waitlist (order assigned under the lock)."""
     found = (await session.execute(
-        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
+        select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id,
+                                                                                 cohort_published())
     )).first()
-    if found is None:
+    if found is None:  # unknown, or a draft (publishing is never undone, so no re-check under the lock)
         return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
     # The person's own checks (profile, eligibility, overlaps, an earlier request) need no lock: they do not
     # depend on other people. A racing request of the same person is caught below by the unique constraint.
@@ -500,10 +505,11 @@ async def get_enrollment(session: AsyncSession, enrollment_id: int) -> Enrollmen
 
 
 async def my_enrollments(session: AsyncSession, user_id: int) -> list[EnrollmentView]:
-    """Everything a person asked for, soonest cohort first, with waitlist positions."""
+    """Everything a person asked for, across plan years, soonest cohort first, with waitlist positions
+    (a cohort of a draft year, where only staff can have put someone, stays out of sight)."""
     rows = (await session.execute(
         select(Enrollment, Cohort, Course).join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .join(Course, Course.id == Cohort.course_id).where(Enrollment.user_id == user_id)
+        .join(Course, Course.id == Cohort.course_id).where(Enrollment.user_id == user_id, cohort_published())
         .order_by(Cohort.start_on, Enrollment.id)
     )).all()
     return [_view(e, c, course, await _position(session, e)) for e, c, course in rows]

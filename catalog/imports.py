@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.plan import current_year, ensure_year
 from catalog.topics import TOPICS
 from db.access import Actor, require_staff
 from db.audit import record
@@ -40,7 +41,8 @@ COURSE_REQUIRED = ("id", "title", "category", "topic", "delivery")
 COURSE_OPTIONAL = ("title_en", "duration_ko", "duration_en", "hours", "audience", "audience_en", "approval",
                    "keywords", "keywords_en", "aliases", "description", "description_en", "source", "active")
 COHORT_REQUIRED = ("course_id", "no", "start")
-COHORT_OPTIONAL = ("end", "precision", "capacity", "capacity_estimated", "track", "track_en", "status")
+COHORT_OPTIONAL = ("year", "end", "precision", "capacity", "capacity_estimated", "track", "track_en", "status",
+                   "apply_until")
 LIST_FIELDS = ("keywords", "keywords_en", "aliases")
 KINDS = ("courses", "cohorts")
 
@@ -79,12 +81,13 @@ class Table:
 @dataclass
 class Change:
     kind: str  # course | cohort
-    key: str  # course id, or "course_id #no"
+    key: str  # course id, or "course_id year #no"
     action: str  # added | updated | unchanged
     fields: dict[str, Any]
     changed: tuple[str, ...] = ()
     course_id: str = ""
     number: int | None = None
+    year: int | None = None
 
 
 @dataclass
@@ -108,6 +111,8 @@ class ImportResult:
     applied: bool
     new_courses: list[str] = field(default_factory=list)
     new_cohorts: dict[str, list[int]] = field(default_factory=dict)  # course id -> new cohort ids
+    changed_cohorts: list[int] = field(default_factory=list)  # ids of cohorts whose dates moved
+    years: set[int] = field(default_factory=set)  # plan years the cohorts rows named
 
 
 # -- reading files ----------------------------------------------------------------------------------------
@@ -290,11 +295,11 @@ def _date(value: Any) -> date | None:
     m = re.fullmatch(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?", s) or \
         re.fullmatch(r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일", s)
     if not m:
-        raise _Bad(N_("“{value}” is not a date (use 2022-03-02)"), value=s[:40])
+        raise _Bad(N_("“{value}” is not a date (use YYYY-MM-DD)"), value=s[:40])
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise _Bad(N_("“{value}” is not a date (use 2022-03-02)"), value=s[:40]) from None
+        raise _Bad(N_("“{value}” is not a date (use YYYY-MM-DD)"), value=s[:40]) from None
 
 
 def _list(value: Any) -> list[str]:
@@ -381,6 +386,7 @@ def _cohort_row(row: dict) -> dict:
     out: dict[str, Any] = {}
     take = _taker(row, out)
     take("course_id", _slug, required=True)
+    take("year", _year)
     take("no", lambda v: _int(v, minimum=1), required=True)
     take("start", _date, required=True)
     take("end", _date)
@@ -390,6 +396,7 @@ def _cohort_row(row: dict) -> dict:
     take("track", lambda v: _limited(v, 64) or None)
     take("track_en", lambda v: _limited(v, 64) or None)
     take("status", lambda v: _choice(v, COHORT_STATUSES))
+    take("apply_until", _date)
     if "end" in out and out["end"] < out["start"]:
         raise _Bad(N_("the end date {end} is before the start date {start}"), end=out["end"].isoformat(),
                    start=out["start"].isoformat(), __column="end")
@@ -397,6 +404,15 @@ def _cohort_row(row: dict) -> dict:
 
 
 _UNLIMITED = object()
+
+
+def _year(value: Any) -> int | None:
+    from catalog.plan import MAX_YEAR, MIN_YEAR
+
+    n = _int(value)
+    if n is not None and not MIN_YEAR <= n <= MAX_YEAR:
+        raise _Bad(N_("“{value}” is not a plan year"), value=n)
+    return n
 
 
 def _capacity(value: Any):
@@ -448,15 +464,17 @@ async def plan_courses(session: AsyncSession, table: Table) -> ImportPlan:
     return plan
 
 
-async def plan_cohorts(session: AsyncSession, table: Table) -> ImportPlan:
+async def plan_cohorts(session: AsyncSession, table: Table, default_year: int) -> ImportPlan:
+    """Cohorts are keyed by (course, plan year, number); a row without a year is of `default_year` (the current
+    plan year), so next year's cohort #1 never touches this year's."""
     check_columns(table, "cohorts")
     plan = ImportPlan("cohorts", rows=len(table.rows))
     courses = set((await session.execute(select(Course.id))).scalars())
-    existing = {(c.course_id, c.number): c for c in (await session.execute(select(Cohort))).scalars()}
+    existing = {(c.course_id, c.year, c.number): c for c in (await session.execute(select(Cohort))).scalars()}
     taken = {cohort_id: n for cohort_id, n in await session.execute(
         select(Enrollment.cohort_id, func.count()).where(Enrollment.status.in_(SEAT_HOLDING))
         .group_by(Enrollment.cohort_id))}
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, int, int], int] = {}
     for rowno, row in table.rows:
         try:
             fields = _cohort_row(row)
@@ -464,26 +482,27 @@ async def plan_cohorts(session: AsyncSession, table: Table) -> ImportPlan:
             plan.errors.append(_problem(bad, rowno))
             continue
         course_id, number = fields.pop("course_id"), fields.pop("no")
+        year = fields.pop("year", default_year)
         if course_id not in courses:
             plan.errors.append(Problem(N_("no course with id {id} (import the course first)"), {"id": course_id},
                                        rowno, "course_id"))
             continue
-        if (course_id, number) in seen:
+        if (course_id, year, number) in seen:
             plan.errors.append(Problem(N_("cohort #{number} of {id} is already on row {other}"),
-                                       {"number": number, "id": course_id, "other": seen[(course_id, number)]},
+                                       {"number": number, "id": course_id, "other": seen[(course_id, year, number)]},
                                        rowno, "no"))
             continue
-        seen[(course_id, number)] = rowno
+        seen[(course_id, year, number)] = rowno
         fields["start_on"] = fields.pop("start")
         if "end" in fields:
             fields["end_on"] = fields.pop("end")
         if fields.get("capacity") is _UNLIMITED:
             fields["capacity"] = None
-        current = existing.get((course_id, number))
-        key = f"{course_id} #{number}"
+        current = existing.get((course_id, year, number))
+        key = f"{course_id} {year} #{number}"
         if current is None:
             fields.setdefault("end_on", fields["start_on"])
-            plan.changes.append(Change("cohort", key, "added", fields, course_id=course_id, number=number))
+            plan.changes.append(Change("cohort", key, "added", fields, course_id=course_id, number=number, year=year))
             continue
         end_on = fields.get("end_on", current.end_on)
         if end_on < fields["start_on"]:
@@ -499,15 +518,15 @@ async def plan_cohorts(session: AsyncSession, table: Table) -> ImportPlan:
             continue
         changed = tuple(k for k, v in fields.items() if getattr(current, k) != v)
         plan.changes.append(Change("cohort", key, "updated" if changed else "unchanged", fields, changed,
-                                   course_id=course_id, number=number))
+                                   course_id=course_id, number=number, year=year))
     return plan
 
 
-async def plan_import(session: AsyncSession, kind: str, table: Table) -> ImportPlan:
+async def plan_import(session: AsyncSession, kind: str, table: Table, default_year: int) -> ImportPlan:
     if kind == "courses":
         return await plan_courses(session, table)
     if kind == "cohorts":
-        return await plan_cohorts(session, table)
+        return await plan_cohorts(session, table, default_year)
     raise ValueError(kind)
 
 
@@ -532,24 +551,31 @@ async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> 
             # The course's schedule changed: its updated_at is what running bots watch (catalog_version).
             course = await session.get(Course, change.course_id)
             course.updated_at = now
+            result.years.add(change.year)
+            await ensure_year(session, change.year, now)  # a new year starts as a draft
             if change.action == "added":
-                cohort = Cohort(course_id=change.course_id, number=change.number, created_at=now, **change.fields)
+                cohort = Cohort(course_id=change.course_id, year=change.year, number=change.number, created_at=now,
+                                **change.fields)
                 session.add(cohort)
                 await session.flush()
                 result.new_cohorts.setdefault(change.course_id, []).append(cohort.id)
             else:
                 cohort = (await session.execute(select(Cohort).where(
-                    Cohort.course_id == change.course_id, Cohort.number == change.number))).scalar_one()
+                    Cohort.course_id == change.course_id, Cohort.year == change.year,
+                    Cohort.number == change.number))).scalar_one()
                 for k in change.changed:
                     setattr(cohort, k, change.fields[k])
+                if {"start_on", "end_on", "precision"} & set(change.changed):
+                    result.changed_cohorts.append(cohort.id)
     await session.flush()
     result.applied = True
     return result
 
 
 async def import_file(session: AsyncSession, filename: str, content: bytes, now: datetime, *, actor: Actor,
-                      kind: str | None = None, dry_run: bool = False) -> ImportResult:
+                      kind: str | None = None, dry_run: bool = False, default_year: int | None = None) -> ImportResult:
     """Read, validate and (unless dry_run or any error) apply. Raises FileProblem for an unreadable file.
+    Cohort rows without a year are of `default_year`, by default the current plan year.
     Staff only (a dry run too: it reveals what the catalog holds); an applied import is recorded."""
     await require_staff(session, actor, "import.catalog")
     table = read_table(filename, content)
@@ -559,7 +585,9 @@ async def import_file(session: AsyncSession, filename: str, content: bytes, now:
         raise FileProblem(Problem(
             N_("I cannot tell what this file contains. Courses need the columns {courses}; cohorts need {cohorts}."),
             {"courses": ", ".join(COURSE_REQUIRED), "cohorts": ", ".join(COHORT_REQUIRED)}))
-    plan = await plan_import(session, kind, table)
+    if default_year is None:
+        default_year = await current_year(session, now.date())
+    plan = await plan_import(session, kind, table, default_year)
     if dry_run or not plan.ok:
         return ImportResult(plan, applied=False)
     result = await apply_plan(session, plan, now)

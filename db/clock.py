@@ -1,6 +1,6 @@
 """One clock for the whole bot (Asia/Seoul), injectable in tests and overridable for demos.
 
-The seed's dates are in 2022, so a demo can start the clock on a chosen day with ``HRDBOT_NOW``
+The seeded plan's dates are in the past, so a demo can start the clock on a chosen day with ``HRDBOT_NOW``
 (the clock then runs forward in real time from there); tests use :class:`FakeClock` and move it by hand.
 """
 from __future__ import annotations
@@ -49,7 +49,7 @@ class SystemClock:
 class FakeClock:
     """A clock that only moves when told to: tests simulate a year in seconds."""
 
-    def __init__(self, start: datetime | str = "2022-01-03T09:00") -> None:
+    def __init__(self, start: datetime | str) -> None:
         self._now = parse_moment(start) if isinstance(start, str) else to_seoul(start)
 
     def now(self) -> datetime:

@@ -1,7 +1,9 @@
-"""Idempotent seeder: the 2022 catalog and exam calendar from the project's own YAML (catalog/data/).
+"""Seeder: the Center's first plan (catalog and exam calendar) from the project's own YAML (catalog/data/).
 
-It only adds what is missing (courses by id, cohorts by number, exam rounds by id, events by kind), so running
-it again is harmless and never overwrites what staff changed later by import.
+It fills an EMPTY database only: the catalog when there is no course and no plan year yet, the exam calendar
+when there is no exam round yet. Once staff have the data, it is theirs: a course they retired, a cohort they
+moved or a year they re-planned is never put back by a later run (every `hrdbot run` seeds on start).
+The seeded plan year (the files' `year:`) is published: it is what the bot shows out of the box.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Cohort, Course, ExamEvent, ExamRound
+from db.models import Cohort, Course, ExamEvent, ExamRound, PlanYear
 
 DATA = Path(__file__).resolve().parent.parent / "catalog" / "data"
 
@@ -62,41 +64,53 @@ def cohort_fields(raw: dict) -> dict:
     )
 
 
+async def _has_any(session: AsyncSession, column) -> bool:
+    return (await session.execute(select(column).limit(1))).first() is not None
+
+
+async def _publish_seeded(session: AsyncSession, year: int, now: datetime) -> None:
+    if await session.get(PlanYear, year) is None:
+        session.add(PlanYear(year=year, published=True, published_at=now, created_at=now))
+        await session.flush()
+
+
 async def seed_catalog(session: AsyncSession, now: datetime, data_dir: Path = DATA) -> SeedReport:
     report = SeedReport()
-    existing = set((await session.execute(select(Course.id))).scalars())
-    have_cohorts = {tuple(r) for r in await session.execute(select(Cohort.course_id, Cohort.number))}
-    for raw in read_yaml("courses.yaml", data_dir).get("courses", []):
-        if raw["id"] not in existing:
-            session.add(Course(id=raw["id"], **course_fields(raw), active=True, created_at=now, updated_at=now))
-            report.courses += 1
+    if await _has_any(session, Course.id) or await _has_any(session, PlanYear.year):
+        return report  # not an empty database: staff own the catalog now
+    data = read_yaml("courses.yaml", data_dir)
+    year = int(data["year"])
+    await _publish_seeded(session, year, now)
+    for raw in data.get("courses", []):
+        session.add(Course(id=raw["id"], **course_fields(raw), active=True, created_at=now, updated_at=now))
+        report.courses += 1
         for c in raw.get("cohorts") or []:
-            if (raw["id"], int(c["no"])) not in have_cohorts:
-                session.add(Cohort(course_id=raw["id"], number=int(c["no"]), **cohort_fields(c), created_at=now))
-                report.cohorts += 1
+            session.add(Cohort(course_id=raw["id"], year=year, number=int(c["no"]), **cohort_fields(c), created_at=now))
+            report.cohorts += 1
     await session.flush()
     return report
 
 
 async def seed_exams(session: AsyncSession, now: datetime, data_dir: Path = DATA) -> SeedReport:
     report = SeedReport()
-    rounds = set((await session.execute(select(ExamRound.id))).scalars())
-    events = {tuple(r) for r in await session.execute(select(ExamEvent.round_id, ExamEvent.kind))}
-    for raw in read_yaml("exams.yaml", data_dir).get("rounds", []):
-        if raw["id"] not in rounds:
-            session.add(ExamRound(
-                id=raw["id"], kind=raw["kind"], title=raw["title"], title_en=raw.get("title_en") or raw["title"],
-                selection=raw.get("selection"), selection_note=raw.get("selection_note") or "",
-                note=raw.get("note") or "", note_en=raw.get("note_en") or "", updated_at=now,
-            ))
-            report.rounds += 1
+    if await _has_any(session, ExamRound.id):
+        return report
+    data = read_yaml("exams.yaml", data_dir)
+    year = int(data["year"])
+    await _publish_seeded(session, year, now)
+    for raw in data.get("rounds", []):
+        session.add(ExamRound(
+            id=raw["id"], year=year, kind=raw["kind"], title=raw["title"], title_en=raw.get("title_en") or raw["title"],
+            selection=raw.get("selection"), selection_note=raw.get("selection_note") or "",
+            note=raw.get("note") or "", note_en=raw.get("note_en") or "", updated_at=now,
+        ))
+        report.rounds += 1
         await session.flush()
         for e in raw.get("events") or []:
-            if (raw["id"], e["kind"]) not in events:
-                session.add(ExamEvent(round_id=raw["id"], kind=e["kind"], start_on=_day(e["start"]),
-                                      end_on=_day(e.get("end") or e["start"]), precision=e.get("precision", "day"),
-                                      updated_at=now))
-                report.events += 1
+            session.add(ExamEvent(round_id=raw["id"], kind=e["kind"], start_on=_day(e["start"]),
+                                  end_on=_day(e.get("end") or e["start"]), precision=e.get("precision", "day"),
+                                  updated_at=now))
+            report.events += 1
     await session.flush()
     return report
 

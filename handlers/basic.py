@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from catalog.center import center_info
+from catalog.center import center_info, plan_figures
+from catalog.plan import current_year
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.turn import Turn, on_turn
 from locales import LANGUAGES, N_, Translator
@@ -14,7 +15,7 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 # (command, description) shown by /help; features add theirs with add_help() in their register().
 HELP: list[tuple[str, str]] = [
     ("search", N_("search courses (or just type keywords)")),
-    ("about", N_("the HRD Center and its 2022 plan")),
+    ("about", N_("the HRD Center and its training plan")),
     ("lang", N_("change language / 언어 변경")),
     ("cancel", N_("stop what you are doing")),
 ]
@@ -88,20 +89,21 @@ async def on_cancel(t: Turn) -> None:
 
 @on_turn
 async def on_about(t: Turn) -> None:
-    t.reply(about_text(t.tr))
+    t.reply(about_text(t.tr, await current_year(t.session, t.now.date())))
 
 
-def about_text(tr: Translator) -> str:
+def about_text(tr: Translator, year: int) -> str:
+    """The Center, and the figures of the current plan year (or of the latest year before it that has figures)."""
     info = center_info()
     _ = tr
-    plan = info.get("plan_2022") or {}
+    plan_year, plan = plan_figures(info, year)
     lines = [f"🏛 {tr.pick(info.get('name'), info.get('name_en'))}"]
     org = tr.pick(info.get("organization"), info.get("organization_en"))
     if org:
         lines.append(org)
     if plan:
-        lines += ["", _("2022 training plan: {courses} courses, {rounds} sessions, {learners} learners.",
-                        courses=tr.number(plan.get("courses", 0)), rounds=tr.number(plan.get("rounds", 0)),
+        lines += ["", _("{year} training plan: {courses} courses, {rounds} sessions, {learners} learners.",
+                        year=plan_year, courses=tr.number(plan.get("courses", 0)), rounds=tr.number(plan.get("rounds", 0)),
                         learners=tr.number(plan.get("learners", 0)))]
     for row in plan.get("categories") or info.get("categories") or []:
         name = tr.pick(row.get("name") or row.get("path"), row.get("name_en") or row.get("path_en"))

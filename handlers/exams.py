@@ -4,6 +4,7 @@ Thin: every query and change is in notifications.exams; this module turns its da
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from telegram.ext import Application, CommandHandler
@@ -27,7 +28,7 @@ ICONS = {"notice": "📣", "document": "📄", "written": "📝", "interview": "
 SELECTION_NOTES = {"선발": N_("to be selected"), "예정": N_("planned"), "계획": N_("planned"),
                    "평가 인원": N_("to be assessed"), "교육 인원": N_("trainees")}
 SLOT_ERRORS = {
-    "no_date": N_("I could not find a date. Please write it like 8/24 or 2022-08-24."),
+    "no_date": N_("I could not find a date. Please write it like {short} or {iso}."),
     "bad_date": N_("That date does not exist. Please check the month and day."),
     "day_first": N_("Please write the month first, then the day (e.g. 8/24 for 24 August)."),
     "no_time": N_("I could not find a time. Please write it like 14:00 or 오후 2시."),
@@ -44,11 +45,10 @@ def event_label(kind: str, tr: Translator) -> str:
 
 
 def short_title(info: cal.RoundInfo, tr: Translator) -> str:
+    """The title without its leading plan year (the calendar is one year's): "제1회 …", "Preparation course …"."""
     title = tr.pick(info.title, info.title_en)
-    for prefix in ("2022년 ", "2022 "):
-        if title.startswith(prefix):
-            title = title[len(prefix):]
-    return title[:1].upper() + title[1:]  # "2022 preparation course …" → "Preparation course …"
+    title = re.sub(rf"^{info.year}년?\s+", "", title) if info.year else title
+    return title[:1].upper() + title[1:]
 
 
 def event_when(e: cal.EventInfo, tr: Translator) -> str:
@@ -140,7 +140,7 @@ def card_view(card: cal.RoundCard, tr: Translator) -> tuple[str, list[list[Butto
 
 # -- commands and buttons ----------------------------------------------------------------------------------------
 async def show_list(t: Turn, *, edit: bool = False) -> None:
-    all_rounds = cal.upcoming_first(await cal.rounds(t.session), t.now.date())
+    all_rounds = cal.upcoming_first(await cal.current_rounds(t.session, t.now.date()), t.now.date())
     if not all_rounds:
         t.reply(t.tr("No exam is scheduled at the moment."))
         return
@@ -241,7 +241,10 @@ async def on_slot_text(t: Turn, text: str) -> None:
     try:
         parsed = parse_slot(text, interview.start_on.year, (interview.start_on, interview.end_on))
     except SlotError as exc:
-        t.reply(t.tr(SLOT_ERRORS[exc.code], period=event_when(interview, t.tr)) + "\n" +
+        first = interview.start_on  # examples in the interview's own period
+        short = f"{first.month}/{first.day}"
+        t.reply(t.tr(SLOT_ERRORS[exc.code], period=event_when(interview, t.tr), short=short, iso=first.isoformat())
+                + "\n" +
                 t.tr("Example: 8/24 14:00 서울시인재개발원 별관 2층 — or /cancel."))
         return
     await set_slot(t.session, t.user.id, rid, parsed.starts_at, parsed.place, t.now)
@@ -282,7 +285,7 @@ async def on_ics(t: Turn) -> None:
     if len(mine) == 1:
         await send_ics(t, mine[0].id)
         return
-    choices = mine or [r for r in cal.upcoming_first(await cal.rounds(t.session), t.now.date())
+    choices = mine or [r for r in cal.upcoming_first(await cal.current_rounds(t.session, t.now.date()), t.now.date())
                        if exact_event_count(r)]
     t.reply(t.tr("Which exam? I will send its calendar file."),
             [[Button(short_title(r, t.tr)[:60], cb("exc", r.id))] for r in choices])

@@ -142,7 +142,7 @@ def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, lis
 
 
 async def show_card(t: Turn, course_id: str, *, edit: bool = False) -> None:
-    card = await course_card(t.session, course_id, cache=t.services.cards)
+    card = await course_card(t.session, course_id, cache=t.services.cards, today=t.now.date())
     if card is None:
         raise StaleButton(course_id)
     text, buttons = render_card(card, t.tr, t.now.date())

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.imports import ImportResult, import_file
+from catalog.plan import cohort_published
 from catalog.topics import TOPICS
 from db.access import Actor, require_staff
 from db.audit import record
@@ -65,17 +66,22 @@ def _cohort_params(c: Cohort) -> dict:
             "track": c.track, "track_en": c.track_en}
 
 
+async def _has_draft_cohorts(session: AsyncSession, course_id: str) -> bool:
+    return (await session.execute(select(Cohort.id).where(Cohort.course_id == course_id).limit(1))).first() is not None
+
+
 async def announce(session: AsyncSession, course_id: str, now: datetime, *,
                    cohort_ids: list[int] | None = None, new_course: bool = False) -> Announcement:
     """Queue one notice per subscriber of the course's topic: a new course (with its cohorts) or new cohorts of it."""
     course = await session.get(Course, course_id)
     if course is None or not course.active or course.topic not in TOPICS:
         return Announcement(course_id, course.topic if course else "", 0)
-    q = select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.number)
+    q = select(Cohort).where(Cohort.course_id == course_id, cohort_published()).order_by(Cohort.year, Cohort.number)
     if cohort_ids is not None and not new_course:
         q = q.where(Cohort.id.in_(cohort_ids))
     cohorts = list((await session.execute(q)).scalars())
-    if not new_course and not cohorts:
+    if not cohorts and (not new_course or await _has_draft_cohorts(session, course_id)):
+        # Nothing visible yet: a draft year's cohorts are news when the year is published, not before.
         return Announcement(course_id, course.topic, 0)
     # One key per (course, first new cohort): a later cohort of the same course is news again, a re-run is not.
     tag = "c" if new_course else f"h{min(c.id for c in cohorts)}"

@@ -10,7 +10,7 @@ from bot.settings import Settings
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
-    p.add_argument("--now", metavar="WHEN", help=f"start the bot's clock here (default: HRDBOT_NOW, else {DEMO_NOW})")
+    p.add_argument("--now", metavar="WHEN", help=f"start the bot's clock here (default: HRDBOT_NOW, else {demo_now()})")
     p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("run", help="run the bot on Telegram (TELEGRAM_BOT_TOKEN)")
@@ -27,7 +27,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=8)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("db", help="database: upgrade (migrate) or seed (load the 2022 catalog and exam calendar)")
+    p = sub.add_parser("db", help="database: upgrade (migrate) or seed (an empty database: the seeded plan year's "
+                                  "catalog and exam calendar)")
     p.add_argument("action", choices=["upgrade", "seed"])
     p.set_defaults(func=cmd_db)
 
@@ -43,9 +44,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_audit)
 
 
-# The catalog and exam calendar are the 2022 plan: on today's date every cohort would have started and every
-# exam passed, so the console starts its clock early in 2022 unless told otherwise.
-DEMO_NOW = "2022-02-14T10:00"
+def demo_now() -> str:
+    """Where the console's clock starts: a day of the seeded plan (catalog/data/center.yaml `demo_now`), since on
+    today's date every seeded cohort would have started and every exam passed."""
+    from catalog.center import center_info
+
+    return str(center_info()["demo_now"])
 
 
 async def cmd_console(args) -> int:
@@ -56,7 +60,7 @@ async def cmd_console(args) -> int:
 
     settings = Settings.from_env()
     if args.now or settings.now is None:
-        settings = replace(settings, now=moment_setting("--now", args.now or DEMO_NOW))
+        settings = replace(settings, now=moment_setting("--now", args.now or demo_now()))
     await run_console(settings)
     return 0
 

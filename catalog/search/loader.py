@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.courses import active_courses, cohort_months, seats_taken
+from catalog.plan import cohort_published
 from catalog.search import CourseDoc, SearchIndex
 from db.models import Cohort
 
@@ -26,7 +27,7 @@ def extra_aliases() -> dict[str, tuple[str, ...]]:
 async def courses_with_seats(session: AsyncSession) -> set[str]:
     """Courses with an open cohort that still has a seat (or no seat limit)."""
     cohorts = (await session.execute(
-        select(Cohort.id, Cohort.course_id, Cohort.capacity).where(Cohort.status == "open")
+        select(Cohort.id, Cohort.course_id, Cohort.capacity).where(Cohort.status == "open", cohort_published())
     )).all()
     taken = await seats_taken(session, [c.id for c in cohorts])
     return {c.course_id for c in cohorts if c.capacity is None or taken.get(c.id, 0) < c.capacity}
@@ -51,8 +52,17 @@ def evidence_text(description: str | None, description_en: str | None, audience_
     return " ".join(filter(None, [description, description_en, audience_en, *notes]))
 
 
+async def draft_only_courses(session: AsyncSession) -> set[str]:
+    """Courses whose every cohort is in an unpublished plan year: not findable until the year is published."""
+    with_cohorts = set((await session.execute(select(Cohort.course_id).distinct())).scalars())
+    published = set((await session.execute(select(Cohort.course_id).where(cohort_published()).distinct())).scalars())
+    return with_cohorts - published
+
+
 async def load_index(session: AsyncSession) -> SearchIndex:
     months = await cohort_months(session)
     open_courses = await courses_with_seats(session)
-    docs = [make_doc(c, months.get(c.id, frozenset()), c.id in open_courses) for c in await active_courses(session)]
+    hidden = await draft_only_courses(session)
+    docs = [make_doc(c, months.get(c.id, frozenset()), c.id in open_courses) for c in await active_courses(session)
+            if c.id not in hidden]
     return SearchIndex.build(docs)

@@ -1,14 +1,14 @@
 """All models, imported here so that `Base.metadata` knows every table."""
 from db.models.audit import AuditEntry
 from db.models.base import Base, Moment
-from db.models.catalog import Cohort, Course, Enrollment, TopicSubscription
+from db.models.catalog import Cohort, Course, Enrollment, PlanYear, TopicSubscription
 from db.models.exams import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
 from db.models.outbox import OUTBOX_STATES, Broadcast, OutboxMessage
 from db.models.users import Profile, User
 from db.models.web import SignInLink, WebSession
 
 __all__ = [
-    "Base", "Moment", "User", "Profile", "Course", "Cohort", "Enrollment", "TopicSubscription",
+    "Base", "Moment", "User", "Profile", "Course", "Cohort", "PlanYear", "Enrollment", "TopicSubscription",
     "ExamRound", "ExamEvent", "ExamSubscription", "InterviewSlot", "Reminder",
     "OutboxMessage", "Broadcast", "OUTBOX_STATES", "AuditEntry", "SignInLink", "WebSession",
 ]

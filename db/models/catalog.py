@@ -36,16 +36,38 @@ class Course(Base):
     updated_at: Mapped[datetime]
 
     cohorts: Mapped[list[Cohort]] = relationship(
-        back_populates="course", order_by="Cohort.number", lazy="raise"
+        back_populates="course", order_by="[Cohort.year, Cohort.number]", lazy="raise"
     )
 
 
+def _start_year(context) -> int:
+    start = context.get_current_parameters().get("start_on")
+    return start.year if start is not None else None
+
+
+class PlanYear(Base):
+    """A plan year (연간 교육계획). Its cohorts and exam rounds are drafts, invisible to employees, until published.
+
+    A year with cohorts but no row here is a draft too; publishing writes the row."""
+
+    __tablename__ = "plan_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
 class Cohort(Base):
+    """A cohort (회차) is (course, plan year, number): cohort #1 of 2023 is another cohort than #1 of 2022."""
+
     __tablename__ = "cohorts"
-    __table_args__ = (UniqueConstraint("course_id", "number"),)
+    __table_args__ = (UniqueConstraint("course_id", "year", "number"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    # The plan year; when not given, the start date's year (a plan's cohorts may also start early next year).
+    year: Mapped[int] = mapped_column(index=True, default=_start_year)
     number: Mapped[int]
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date] = mapped_column(Date)
@@ -55,6 +77,8 @@ class Cohort(Base):
     track: Mapped[str | None] = mapped_column(String(64))
     track_en: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | closed
+    # 신청 마감: the last day to apply. None: 7 days before a day-dated start, none for month/quarter/year dates.
+    apply_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
 
     course: Mapped[Course] = relationship(back_populates="cohorts", lazy="raise")

@@ -13,6 +13,7 @@ class ExamRound(Base):
     __tablename__ = "exam_rounds"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)  # the plan year whose calendar it belongs to
     kind: Mapped[str] = mapped_column(String(16))  # open | career | assessment
     title: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200))

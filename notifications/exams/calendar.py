@@ -37,6 +37,7 @@ class RoundInfo:
     note: str
     note_en: str
     events: tuple[EventInfo, ...] = ()
+    year: int = 0  # the plan year
 
     def next_event(self, today: date) -> EventInfo | None:
         """The first event not over yet (an interview period counts until its last day)."""
@@ -91,14 +92,25 @@ def _sort_events(events: list[EventInfo]) -> tuple[EventInfo, ...]:
 
 def _round(r: ExamRound, events: list[EventInfo]) -> RoundInfo:
     return RoundInfo(r.id, r.kind, r.title, r.title_en, r.selection, r.selection_note or "", r.note or "",
-                     r.note_en or "", _sort_events(events))
+                     r.note_en or "", _sort_events(events), r.year)
 
 
-async def rounds(session: AsyncSession, *, ids: list[str] | None = None, active_only: bool = True) -> list[RoundInfo]:
-    """All rounds with their events, in calendar order (by first event)."""
+async def rounds(session: AsyncSession, *, ids: list[str] | None = None, active_only: bool = True,
+                 year: int | None = None, since_year: int | None = None,
+                 published_only: bool = True) -> list[RoundInfo]:
+    """Rounds with their events, in calendar order (by first event): of one plan year when `year` is given (or of
+    `since_year` and later), of published years only unless `published_only` is False (staff's view of a draft)."""
+    from catalog.plan import round_published
+
     q = select(ExamRound)
     if active_only:
         q = q.where(ExamRound.active.is_(True))
+    if year is not None:
+        q = q.where(ExamRound.year == year)
+    if since_year is not None:
+        q = q.where(ExamRound.year >= since_year)
+    if published_only:
+        q = q.where(round_published())
     if ids is not None:
         q = q.where(ExamRound.id.in_(ids))
     found = list((await session.execute(q)).scalars())
@@ -110,6 +122,13 @@ async def rounds(session: AsyncSession, *, ids: list[str] | None = None, active_
     out = [_round(r, by_round[r.id]) for r in found]
     out.sort(key=lambda r: (r.first_day or date.max, r.id))
     return out
+
+
+async def current_rounds(session: AsyncSession, today: date) -> list[RoundInfo]:
+    """What /exams offers: the rounds of the current plan year and of published later years."""
+    from catalog.plan import current_year
+
+    return await rounds(session, since_year=await current_year(session, today))
 
 
 async def get_round(session: AsyncSession, round_id: str) -> RoundInfo | None:

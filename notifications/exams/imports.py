@@ -5,8 +5,10 @@ its row number (the spreadsheet's row: the header is row 1). A valid file is app
 also re-plans reminders and queues one change notice per subscriber of each changed round.
 
 exams file, one row per event (round columns may be left empty after a round's first row):
-    round_id, round_kind (open|career|assessment), title, title_en, selection, selection_note, note, note_en,
+    round_id, year, round_kind (open|career|assessment), title, title_en, selection, selection_note, note, note_en,
     event (notice|document|written|interview|result|assessment|course), start, end, precision (day|month|quarter)
+    `year` is the plan year of a new round (without the column: the current plan year); a round keeps its year.
+    A round of an unpublished year stays invisible until `hrdbot plan publish YEAR`.
 interview-slots file:
     round_id, telegram_id, applicant_no, date, time, place
     The applicant is identified by Telegram user id (the number the bot shows in /myexams); or, when that column
@@ -148,9 +150,13 @@ class _EventRow:
 
 
 async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *, actor: Actor,
-                       dry_run: bool = False) -> ImportResult:
+                       dry_run: bool = False, default_year: int | None = None) -> ImportResult:
+    from catalog.plan import MAX_YEAR, MIN_YEAR, current_year, ensure_year
+
     await require_staff(session, actor, "import.exams")
     result = ImportResult(rows=len(table))
+    if default_year is None:
+        default_year = await current_year(session, now.date())
     if table:
         _require(table[0][1], ("round_id", "event", "start"))
     existing = {r.id: r for r in (await session.execute(select(ExamRound))).scalars()}
@@ -171,6 +177,14 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
                 errors.append(f"selection {fields['selection']!r} is not a whole number")
             else:
                 fields["selection"] = int(fields["selection"].replace(",", ""))
+        year_text = _text(cells, "year")
+        if year_text:
+            if not year_text.isdigit() or not MIN_YEAR <= int(year_text) <= MAX_YEAR:
+                errors.append(f"year {year_text!r} is not a year between {MIN_YEAR} and {MAX_YEAR}")
+            elif rid in existing and existing[rid].year != int(year_text):
+                errors.append(f"round {rid!r} belongs to the {existing[rid].year} plan, not {year_text}")
+            else:
+                fields["year"] = int(year_text)
         if rid and rid not in existing and rid not in round_fields and not ({"round_kind", "title"} <= set(fields)):
             errors.append(f"new round {rid!r} needs round_kind and title")
         kind = _text(cells, "event")
@@ -205,14 +219,17 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
     for rid, fields in round_fields.items():
         r = existing.get(rid)
         if r is None:
-            session.add(ExamRound(id=rid, kind=fields["round_kind"], title=fields["title"],
+            year = fields.get("year", default_year)
+            await ensure_year(session, year, now)
+            session.add(ExamRound(id=rid, year=year, kind=fields["round_kind"], title=fields["title"],
                                   title_en=fields.get("title_en") or fields["title"], selection=fields.get("selection"),
                                   selection_note=fields.get("selection_note", ""), note=fields.get("note", ""),
                                   note_en=fields.get("note_en", ""), active=True, updated_at=now))
             result.rounds_added += 1
         else:
             for k, v in fields.items():
-                setattr(r, "kind" if k == "round_kind" else k, v)
+                if k != "year":
+                    setattr(r, "kind" if k == "round_kind" else k, v)
             r.updated_at = now
     await session.flush()
     have = {(e.round_id, e.kind): e for e in (await session.execute(

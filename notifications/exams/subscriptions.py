@@ -20,8 +20,11 @@ class SubscribeResult:
 
 
 async def _round_exists(session: AsyncSession, round_id: str) -> bool:
-    return (await session.execute(select(ExamRound.id).where(ExamRound.id == round_id, ExamRound.active.is_(True)))
-            ).first() is not None
+    """An active round of a published plan year (a draft round cannot be subscribed to)."""
+    from catalog.plan import round_published
+
+    return (await session.execute(select(ExamRound.id).where(
+        ExamRound.id == round_id, ExamRound.active.is_(True), round_published()))).first() is not None
 
 
 async def subscribe(session: AsyncSession, user_id: int, round_id: str, now: datetime,

@@ -98,7 +98,7 @@ async def test_cohorts_are_checked_against_the_catalog_and_seats_taken(db, clock
           "it-excel,1,2022-03-02,2022-03-04,3\n"
           "it-excel,7,2022-05-02,2022-05-04,\n")
     dry = await run(db, clock, "h.csv", ok.encode(), dry_run=True)
-    assert [(c.key, c.action) for c in dry.plan.changes] == [("it-excel #1", "updated"), ("it-excel #7", "added")]
+    assert [(c.key, c.action) for c in dry.plan.changes] == [("it-excel 2022 #1", "updated"), ("it-excel 2022 #7", "added")]
     result = await run(db, clock, "h.csv", ok.encode())
     assert result.applied and list(result.new_cohorts) == ["it-excel"]
     async with db.sessionmaker() as s:

@@ -298,7 +298,7 @@ async def test_seeding_again_adds_nothing(db):
 # ── /about: the Center and its plan ────────────────────────────────────────────────────────────────────────
 
 def test_center_plan_rows_add_up_to_the_report_totals():
-    plan = center_info()["plan_2022"]
+    plan = center_info()["plans"][2022]
     assert (plan["courses"], plan["rounds"], plan["learners"]) == (390, 410, 383773)
     rows = plan["categories"]
     groups = {r["group"]: r for r in rows if "area" not in r}
@@ -320,7 +320,7 @@ def test_about_shows_the_center_and_its_2022_plan(lang, expected):
     from handlers.basic import about_text
     from locales import translator
 
-    text = about_text(translator(lang))
+    text = about_text(translator(lang), 2022)
     for fragment in expected:
         assert fragment in text, fragment
     assert len(text) < 4096
