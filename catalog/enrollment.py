@@ -515,6 +515,17 @@ async def my_enrollments(session: AsyncSession, user_id: int) -> list[Enrollment
     return [_view(e, c, course, await _position(session, e)) for e, c, course in rows]
 
 
+async def live_requests(session: AsyncSession, cohort_ids: list[int]) -> list[EnrollmentView]:
+    """The live requests (pending, confirmed, waitlisted) of these cohorts, oldest first (no waitlist positions)."""
+    if not cohort_ids:
+        return []
+    rows = (await session.execute(
+        select(Enrollment, Cohort, Course).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status.in_(ACTIVE)).order_by(Enrollment.id))).all()
+    return [_view(e, c, course) for e, c, course in rows]
+
+
 async def active_request(session: AsyncSession, user_id: int, course_id: str) -> EnrollmentView | None:
     """The person's live request (pending, confirmed or waitlisted) for any cohort of a course, if any."""
     row = (await session.execute(
@@ -595,5 +606,5 @@ __all__ = [
     "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
     "QueueCourse", "RosterRow", "Refusal", "Actor", "Forbidden", "started", "preview", "request_seat", "promote_waitlist", "cancel",
     "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
-    "notice_params", "people_waiting", "active_request",
+    "notice_params", "people_waiting", "active_request", "live_requests",
 ]

@@ -323,20 +323,30 @@ def _limited(value: Any, limit: int) -> str:
 
 
 # -- planning -------------------------------------------------------------------------------------------
-def _taker(row: dict, out: dict[str, Any]):
-    """`take(column, parse, required=False)`: parse one cell into `out`; a bad or missing required cell raises
-    _Bad naming its column (in `values['__column']`)."""
+class _RowProblems(Exception):
+    """Every bad cell of one row (a row is checked whole, so staff fix a file in one pass)."""
+
+    def __init__(self, bads: list[_Bad]) -> None:
+        super().__init__(bads[0].message)
+        self.bads = bads
+
+
+def _taker(row: dict, out: dict[str, Any], bads: list[_Bad]):
+    """`take(column, parse, required=False)`: parse one cell into `out`; a bad or missing required cell is
+    collected in `bads`, naming its column (in `values['__column']`)."""
 
     def take(column: str, fn, *, required: bool = False) -> None:
         if required and not _text(row.get(column)) and not isinstance(row.get(column), (date, datetime)):
-            raise _Bad(N_("required, but empty"), __column=column)
+            bads.append(_Bad(N_("required, but empty"), __column=column))
+            return
         if column not in row:
             return
         try:
             value = fn(row[column])
         except _Bad as bad:
             bad.values["__column"] = column
-            raise
+            bads.append(bad)
+            return
         if value is not None:
             out[column] = value
 
@@ -344,9 +354,10 @@ def _taker(row: dict, out: dict[str, Any]):
 
 
 def _course_row(row: dict) -> dict:
-    """Validated course fields from one row."""
+    """Validated course fields from one row (raises _RowProblems with every bad cell)."""
     out: dict[str, Any] = {}
-    take = _taker(row, out)
+    bads: list[_Bad] = []
+    take = _taker(row, out, bads)
     take("id", _slug, required=True)
     take("title", lambda v: _limited(v, 200), required=True)
     take("category", lambda v: _limited(v, 100), required=True)
@@ -365,6 +376,8 @@ def _course_row(row: dict) -> dict:
     take("description_en", lambda v: _text(v) or None)
     take("source", lambda v: _limited(v, 16) or None)
     take("active", _bool)
+    if bads:
+        raise _RowProblems(bads)
     return out
 
 
@@ -384,7 +397,8 @@ def _topic(value: Any) -> str:
 
 def _cohort_row(row: dict) -> dict:
     out: dict[str, Any] = {}
-    take = _taker(row, out)
+    bads: list[_Bad] = []
+    take = _taker(row, out, bads)
     take("course_id", _slug, required=True)
     take("year", _year)
     take("no", lambda v: _int(v, minimum=1), required=True)
@@ -397,9 +411,11 @@ def _cohort_row(row: dict) -> dict:
     take("track_en", lambda v: _limited(v, 64) or None)
     take("status", lambda v: _choice(v, COHORT_STATUSES))
     take("apply_until", _date)
-    if "end" in out and out["end"] < out["start"]:
-        raise _Bad(N_("the end date {end} is before the start date {start}"), end=out["end"].isoformat(),
-                   start=out["start"].isoformat(), __column="end")
+    if "end" in out and "start" in out and out["end"] < out["start"]:
+        bads.append(_Bad(N_("the end date {end} is before the start date {start}"), end=out["end"].isoformat(),
+                         start=out["start"].isoformat(), __column="end"))
+    if bads:
+        raise _RowProblems(bads)
     return out
 
 
@@ -445,8 +461,8 @@ async def plan_courses(session: AsyncSession, table: Table) -> ImportPlan:
     for rowno, row in table.rows:
         try:
             fields = _course_row(row)
-        except _Bad as bad:
-            plan.errors.append(_problem(bad, rowno))
+        except _RowProblems as bad:
+            plan.errors.extend(_problem(b, rowno) for b in bad.bads)
             continue
         cid = fields.pop("id")
         if cid in seen:
@@ -464,12 +480,14 @@ async def plan_courses(session: AsyncSession, table: Table) -> ImportPlan:
     return plan
 
 
-async def plan_cohorts(session: AsyncSession, table: Table, default_year: int) -> ImportPlan:
+async def plan_cohorts(session: AsyncSession, table: Table, default_year: int, *,
+                       extra_courses: set[str] = frozenset()) -> ImportPlan:
     """Cohorts are keyed by (course, plan year, number); a row without a year is of `default_year` (the current
-    plan year), so next year's cohort #1 never touches this year's."""
+    plan year), so next year's cohort #1 never touches this year's. `extra_courses`: courses added by the same
+    file (a plan workbook's courses sheet)."""
     check_columns(table, "cohorts")
     plan = ImportPlan("cohorts", rows=len(table.rows))
-    courses = set((await session.execute(select(Course.id))).scalars())
+    courses = set((await session.execute(select(Course.id))).scalars()) | set(extra_courses)
     existing = {(c.course_id, c.year, c.number): c for c in (await session.execute(select(Cohort))).scalars()}
     taken = {cohort_id: n for cohort_id, n in await session.execute(
         select(Enrollment.cohort_id, func.count()).where(Enrollment.status.in_(SEAT_HOLDING))
@@ -478,8 +496,8 @@ async def plan_cohorts(session: AsyncSession, table: Table, default_year: int) -
     for rowno, row in table.rows:
         try:
             fields = _cohort_row(row)
-        except _Bad as bad:
-            plan.errors.append(_problem(bad, rowno))
+        except _RowProblems as bad:
+            plan.errors.extend(_problem(b, rowno) for b in bad.bads)
             continue
         course_id, number = fields.pop("course_id"), fields.pop("no")
         year = fields.pop("year", default_year)

@@ -71,7 +71,8 @@ async def _has_draft_cohorts(session: AsyncSession, course_id: str) -> bool:
 
 
 async def announce(session: AsyncSession, course_id: str, now: datetime, *,
-                   cohort_ids: list[int] | None = None, new_course: bool = False) -> Announcement:
+                   cohort_ids: list[int] | None = None, new_course: bool = False,
+                   tag: str | None = None) -> Announcement:
     """Queue one notice per subscriber of the course's topic: a new course (with its cohorts) or new cohorts of it."""
     course = await session.get(Course, course_id)
     if course is None or not course.active or course.topic not in TOPICS:
@@ -84,7 +85,8 @@ async def announce(session: AsyncSession, course_id: str, now: datetime, *,
         # Nothing visible yet: a draft year's cohorts are news when the year is published, not before.
         return Announcement(course_id, course.topic, 0)
     # One key per (course, first new cohort): a later cohort of the same course is news again, a re-run is not.
-    tag = "c" if new_course else f"h{min(c.id for c in cohorts)}"
+    # `tag` (a published year: "y2023") makes it one notice per course and year.
+    tag = tag or ("c" if new_course else f"h{min(c.id for c in cohorts)}")
     params = {"course_id": course.id, "title": course.title, "title_en": course.title_en, "topic": course.topic,
               "new_course": new_course, "cohorts": [_cohort_params(c) for c in cohorts[:6]],
               "more_cohorts": max(len(cohorts) - 6, 0)}
@@ -114,6 +116,7 @@ async def announce_import(session: AsyncSession, result: ImportResult, now: date
 class ImportOutcome:
     result: ImportResult
     announcements: list[Announcement]
+    moved: int = 0  # people told their cohort's new dates
 
     @property
     def notified(self) -> int:
@@ -122,10 +125,14 @@ class ImportOutcome:
 
 async def import_and_announce(session: AsyncSession, filename: str, content: bytes, now: datetime, *, actor: Actor,
                               kind: str | None = None, dry_run: bool = False) -> ImportOutcome:
-    """The whole staff import in the caller's transaction: validate, apply (all or nothing), queue course news."""
+    """The whole staff import in the caller's transaction: validate, apply (all or nothing), queue course news
+    and tell the people whose cohort moved (published years only)."""
+    from notifications.plans import notify_date_changes
+
     result = await import_file(session, filename, content, now, actor=actor, kind=kind, dry_run=dry_run)
     announcements = await announce_import(session, result, now) if result.applied else []
-    return ImportOutcome(result, announcements)
+    moved = await notify_date_changes(session, result.changed_cohorts, now) if result.applied else 0
+    return ImportOutcome(result, announcements, moved)
 
 
 @dataclass(frozen=True)

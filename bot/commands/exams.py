@@ -15,11 +15,12 @@ from bot.settings import Settings
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("exams", help="the exam calendar (rounds and their events)")
     p.add_argument("--json", action="store_true", help="print JSON: rounds with events (kind, start, end as ISO dates)")
+    p.add_argument("--year", type=int, help="plan year, drafts included (default: the current plan year)")
     p.set_defaults(func=cmd_exams)
 
 
 def round_json(info) -> dict:
-    return {"id": info.id, "kind": info.kind, "title": info.title, "title_en": info.title_en,
+    return {"id": info.id, "year": info.year, "kind": info.kind, "title": info.title, "title_en": info.title_en,
             "selection": info.selection, "selection_note": info.selection_note,
             "events": [{"kind": e.kind, "start": e.start_on.isoformat(), "end": e.end_on.isoformat(),
                         "precision": e.precision} for e in info.events]}
@@ -35,6 +36,7 @@ async def _open(settings: Settings):
 
 
 async def cmd_exams(args) -> int:
+    from catalog.plan import current_year, is_published
     from db.session import session_scope
     from notifications.exams.calendar import rounds
 
@@ -42,13 +44,17 @@ async def cmd_exams(args) -> int:
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            found = await rounds(session)
+            year = args.year if args.year is not None else await current_year(session, settings.clock().now().date())
+            found = await rounds(session, year=year, published_only=False)
+            published = await is_published(session, year)
     finally:
         await engine.dispose()
     try:
         if args.json:
-            print(json.dumps({"rounds": [round_json(r) for r in found]}, ensure_ascii=False, indent=1))
+            print(json.dumps({"year": year, "published": published, "rounds": [round_json(r) for r in found]},
+                             ensure_ascii=False, indent=1))
             return 0
+        print(f"{year} exam calendar" + ("" if published else " (draft: not visible to applicants)"))
         for r in found:
             print(f"{r.id:22} {r.title}" + (f"  [{r.selection}명 {r.selection_note}]" if r.selection else ""))
             for e in r.events:

@@ -39,6 +39,8 @@ def render_status(params: dict, tr: Translator) -> Rendered:
     elif event == "promoted":
         text = _("🎉 A seat freed up in {name}: you moved up from the waitlist and your seat is confirmed.",
                  name=name)
+    elif event == "dates":
+        text = _("📅 The dates of {name} have changed: now {period}.", name=name, period=period)
     elif event == "cancelled":
         text = _("Your enrollment in {name} was cancelled by HRD Center staff.", name=name)
         if reason:
