@@ -25,6 +25,8 @@ from catalog.imports import (COURSE_OPTIONAL, COURSE_REQUIRED, FileProblem,
                              ImportPlan, ImportResult, Problem, Table, _clean_header, _numbered_rows, apply_plan,
                              plan_cohorts, plan_courses)
 from catalog.plan import ensure_year, is_published
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Cohort, Course
 from locales import N_
 
@@ -163,15 +165,21 @@ async def plan_workbook(session: AsyncSession, content: bytes, default_year: int
     return PlanImport(courses, cohorts)
 
 
-async def import_plan(session: AsyncSession, content: bytes, now: datetime, *, default_year: int,
+async def import_plan(session: AsyncSession, content: bytes, now: datetime, *, actor: Actor, default_year: int,
                       dry_run: bool = False) -> PlanImport:
-    """Validate both sheets; unless dry_run or any problem, write courses then cohorts (caller's transaction)."""
+    """Validate both sheets; unless dry_run or any problem, write courses then cohorts (caller's transaction).
+    Staff only; an applied plan is recorded in the audit log."""
+    await require_staff(session, actor, "plan.import")
     found = await plan_workbook(session, content, default_year)
     if dry_run or not found.ok:
         return found
     if found.courses is not None:
         found.results.append(await apply_plan(session, found.courses, now))
     found.results.append(await apply_plan(session, found.cohorts, now))
+    await record(session, actor, "plan.import", now=now, detail={
+        "courses": found.courses.count("added") + found.courses.count("updated") if found.courses else 0,
+        "cohorts": found.cohorts.count("added") + found.cohorts.count("updated"),
+        "years": sorted(y for r in found.results for y in r.years)})
     return found
 
 
@@ -207,8 +215,9 @@ class CopyResult:
     refused: str = ""  # source_empty | target_published
 
 
-async def copy_plan(session: AsyncSession, source: int, target: int, now: datetime, *,
+async def copy_plan(session: AsyncSession, source: int, target: int, now: datetime, *, actor: Actor,
                     dry_run: bool = False) -> CopyResult:
+    await require_staff(session, actor, "plan.copy")
     result = CopyResult(source, target)
     if await is_published(session, target):
         result.refused = "target_published"
@@ -239,6 +248,8 @@ async def copy_plan(session: AsyncSession, source: int, target: int, now: dateti
     if touched:
         for course in (await session.execute(select(Course).where(Course.id.in_(touched)))).scalars():
             course.updated_at = now  # running bots watch this (catalog_version)
+        await record(session, actor, "plan.copy", now=now, target=str(target),
+                     detail={"from": source, "cohorts": len(result.added)})
     await session.flush()
     return result
 

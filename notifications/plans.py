@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.enrollment import NOTICE_KIND, NOTICE_PRIORITY, live_requests, notice_params
 from catalog.plan import current_year, is_published
 from catalog.planfile import PlanImport, import_plan
+from db.access import Actor, require_staff
+from db.audit import record
 from db.models import Cohort, Course, ExamRound, PlanYear
 from db.outbox import Notice, enqueue_many
 from notifications.news import announce, announce_import
@@ -34,8 +36,10 @@ class PublishResult:
     announced: list[str] = field(default_factory=list)
 
 
-async def publish_year(session: AsyncSession, year: int, now: datetime) -> PublishResult:
-    """Publish a plan year (in the caller's transaction). Publishing twice changes and sends nothing."""
+async def publish_year(session: AsyncSession, year: int, now: datetime, *, actor: Actor) -> PublishResult:
+    """Publish a plan year (in the caller's transaction; staff only, audited). Publishing twice changes and sends
+    nothing."""
+    await require_staff(session, actor, "plan.publish")
     result = PublishResult(year)
     row = await session.get(PlanYear, year, with_for_update=session.bind.dialect.name == "postgresql")
     if row is not None and row.published:
@@ -62,6 +66,8 @@ async def publish_year(session: AsyncSession, year: int, now: datetime) -> Publi
         result.notified += told.recipients
         if told.recipients:
             result.announced.append(course_id)
+    await record(session, actor, "plan.publish", now=now, target=str(year),
+                 detail={"cohorts": result.cohorts, "rounds": result.rounds, "notified": result.notified})
     return result
 
 
@@ -88,11 +94,11 @@ class PlanImportOutcome:
     moved: int = 0  # people told their cohort's new dates
 
 
-async def import_plan_and_tell(session: AsyncSession, content: bytes, now: datetime, *,
+async def import_plan_and_tell(session: AsyncSession, content: bytes, now: datetime, *, actor: Actor,
                                dry_run: bool = False) -> PlanImportOutcome:
     """A plan workbook in the caller's transaction: validate, apply (all or nothing), then course news for what
     became visible and one notice per person whose cohort moved. Rows without a year: the current plan year."""
-    found = await import_plan(session, content, now, dry_run=dry_run,
+    found = await import_plan(session, content, now, actor=actor, dry_run=dry_run,
                               default_year=await current_year(session, now.date()))
     outcome = PlanImportOutcome(found)
     for result in found.results if found.applied else ():

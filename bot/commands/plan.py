@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings
+from db.access import Actor
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -139,7 +140,8 @@ async def cmd_plan_import(args) -> int:
     try:
         async with session_scope(sessionmaker) as session:
             try:
-                outcome = await import_plan_and_tell(session, content, now, dry_run=args.dry_run)
+                outcome = await import_plan_and_tell(session, content, now, actor=Actor.operator(),
+                                                     dry_run=args.dry_run)
             except FileProblem as exc:
                 print(render_problem(exc.problem, tr, args.file.name), file=sys.stderr)
                 return 1
@@ -169,7 +171,8 @@ async def cmd_plan_copy(args) -> int:
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            result = await copy_plan(session, args.source, args.target, settings.clock().now(), dry_run=args.dry_run)
+            result = await copy_plan(session, args.source, args.target, settings.clock().now(),
+                                     actor=Actor.operator(), dry_run=args.dry_run)
     finally:
         await engine.dispose()
     if result.refused == "target_published":
@@ -202,7 +205,7 @@ async def cmd_plan_publish(args) -> int:
     engine, sessionmaker = await _open(settings)
     try:
         async with session_scope(sessionmaker) as session:
-            result = await publish_year(session, args.year, settings.clock().now())
+            result = await publish_year(session, args.year, settings.clock().now(), actor=Actor.operator())
     finally:
         await engine.dispose()
     if result.already:

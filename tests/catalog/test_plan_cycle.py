@@ -19,6 +19,7 @@ from catalog.courses import course_card
 from catalog.plan import is_published
 from catalog.planfile import copy_plan, export_plan, import_plan, shifted
 from catalog.search.loader import load_index
+from db.access import Actor
 from db.models import Cohort, OutboxMessage
 from db.session import session_scope
 from notifications.news import subscribe
@@ -26,6 +27,7 @@ from notifications.plans import import_plan_and_tell, publish_year
 from tests.handlers.enrollment.factory import NOW, add_people
 
 LATER = NOW.replace(month=11)
+STAFF = Actor.operator("test")
 WEEK = timedelta(days=7)
 
 
@@ -55,7 +57,7 @@ async def _export(db, year: int) -> bytes:
 
 async def _import(db, content: bytes, *, dry_run=False, now=LATER, year=2022):
     async with session_scope(db.sessionmaker) as s:
-        return await import_plan(s, content, now, default_year=year, dry_run=dry_run)
+        return await import_plan(s, content, now, actor=STAFF, default_year=year, dry_run=dry_run)
 
 
 async def _news_count(db) -> int:
@@ -120,24 +122,24 @@ async def test_copy_publish_and_a_changed_import_with_last_year_untouched(db):
     news_before = await _news_count(db)
 
     async with session_scope(db.sessionmaker) as s:
-        dry = await copy_plan(s, 2022, 2023, LATER, dry_run=True)
+        dry = await copy_plan(s, 2022, 2023, LATER, actor=STAFF, dry_run=True)
     assert len(dry.added) == 247
     async with session_scope(db.sessionmaker) as s:
-        copied = await copy_plan(s, 2022, 2023, LATER)
+        copied = await copy_plan(s, 2022, 2023, LATER, actor=STAFF)
         assert len(copied.added) == 247 and not await is_published(s, 2023)
-        again = await copy_plan(s, 2022, 2023, LATER)
+        again = await copy_plan(s, 2022, 2023, LATER, actor=STAFF)
         assert (len(again.added), again.existing) == (0, 247)
         card = await course_card(s, "it-excel", today=LATER.date())
         assert all(c.year == 2022 for c in card.cohorts)  # drafts are invisible
     assert await _news_count(db) == news_before  # a draft is nobody's news
 
     async with session_scope(db.sessionmaker) as s:
-        published = await publish_year(s, 2023, LATER)
+        published = await publish_year(s, 2023, LATER, actor=STAFF)
     assert published.cohorts == 247 and published.courses == 70
     it_courses = sum(1 for c in cells(await _export(db, 2023))["courses"][1:] if c[3] == "it")
     assert await _news_count(db) - news_before == it_courses  # once per course of the subscriber's topic
     async with session_scope(db.sessionmaker) as s:
-        assert (await publish_year(s, 2023, LATER)).already
+        assert (await publish_year(s, 2023, LATER, actor=STAFF)).already
     assert await _news_count(db) - news_before == it_courses
 
     async with session_scope(db.sessionmaker) as s:
@@ -160,7 +162,7 @@ async def test_copy_publish_and_a_changed_import_with_last_year_untouched(db):
     moved = []
     for _ in range(2):  # the same file twice: one notice
         async with session_scope(db.sessionmaker) as s:
-            outcome = await import_plan_and_tell(s, content, LATER.replace(year=2023))
+            outcome = await import_plan_and_tell(s, content, LATER.replace(year=2023), actor=STAFF)
         assert outcome.plan.applied
         moved.append(([c.key for c in outcome.plan.cohorts.changes if c.action == "updated"], outcome.moved))
     assert moved == [(["it-excel 2023 #1"], 1), ([], 0)]
@@ -195,3 +197,22 @@ async def test_plan_commands_as_staff_run_them(db, tmp_path, monkeypatch, capsys
     assert await run("plan", "publish", "1999") == 2
     assert await run("plan", "years") == 0
     assert "2023  published" in capsys.readouterr().out
+
+
+async def test_only_staff_copy_import_or_publish_a_plan(db):
+    import pytest
+
+    from db.access import Forbidden
+
+    await add_people(db, [6100])
+    employee = Actor.person(6100)
+    content = await _export(db, 2022)
+    async with session_scope(db.sessionmaker) as s:
+        with pytest.raises(Forbidden):
+            await copy_plan(s, 2022, 2023, LATER, actor=employee)
+        with pytest.raises(Forbidden):
+            await publish_year(s, 2022, LATER, actor=employee)
+        with pytest.raises(Forbidden):
+            await import_plan(s, content, LATER, actor=employee, default_year=2022, dry_run=True)
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(Cohort).where(Cohort.year == 2023)) == 0

@@ -14,6 +14,7 @@ from catalog.courses import course_card
 from catalog.imports import import_file
 from catalog.plan import current_year, ensure_year, pick_current
 from catalog.search.loader import load_index
+from db.access import Actor
 from db.clock import FakeClock
 from db.models import Cohort, Course, Enrollment, PlanYear, Profile
 from db.seed import seed_all
@@ -27,7 +28,7 @@ NEXT_YEAR_CSV = ("course_id,year,no,start,end,capacity\n"
 
 async def _import(db, content: bytes, now=NOW, name="cohorts.csv", **kw):
     async with session_scope(db.sessionmaker) as s:
-        return await import_file(s, name, content, now, **kw)
+        return await import_file(s, name, content, now, actor=Actor.operator("test"), **kw)
 
 
 async def _first_cohort_2022(db) -> Cohort:
