@@ -39,7 +39,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("audit", help="the access record: staff actions and reads of personal data",
                        description="Every row of the append-only audit log, oldest first (all rows without --since).")
-    p.add_argument("--since", metavar="WHEN", help="only rows from this moment on (2022-03-01 or 2022-03-01T09:00, Seoul)")
+    p.add_argument("--since", metavar="WHEN", help="only rows from this moment on (YYYY-MM-DD or YYYY-MM-DDTHH:MM, Seoul)")
     p.add_argument("--json", action="store_true", help="print a JSON array of rows")
     p.set_defaults(func=cmd_audit)
 
