@@ -43,7 +43,7 @@ async def test_dry_run_then_apply_the_checked_file_and_a_swapped_file_is_refused
         csrf = await _signed_in(dash, c)
         dry = await c.post("/dashboard/plan", data={"csrf": csrf}, files={"file": ("h.csv", GOOD, "text/csv")})
         assert "아직 바뀐 것은 없습니다. 추가 1, 변경 1, 그대로 0" in dry.text
-        assert "it-excel #7" in dry.text and "it-excel #1" in dry.text and "capacity" in dry.text
+        assert "it-excel 2022 #7" in dry.text and "it-excel 2022 #1" in dry.text and "capacity" in dry.text
         assert await _cohort7(dash) is None
         carried = dict(re.findall(r'name="(name|content|digest)" value="([^"]*)"', dry.text))
         import base64
