@@ -26,3 +26,10 @@ def test_every_migration_branch_starts_from_the_initial_schema():
     script = ScriptDirectory.from_config(alembic_config())
     bases = script.get_bases()
     assert bases == ["0001"], f"one root revision expected, found {bases}"
+
+
+def test_the_migrations_form_one_line():
+    """Parallel branches must rebase their migration onto the current head: two heads would leave a database
+    upgraded by one branch's order and not the other's."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"one head expected, found {heads}: set your migration's down_revision to main's head"

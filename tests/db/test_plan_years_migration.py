@@ -20,7 +20,7 @@ from db.migrate import alembic_config, upgrade
 from db.session import make_engine
 from tests.support import databases as dbs
 
-REVISION = "0003_plan_years"
+REVISION = "0004_plan_years"
 T = datetime(2022, 1, 3, 0, 0)  # Moment columns hold naive UTC
 
 

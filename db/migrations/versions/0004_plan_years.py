@@ -1,7 +1,7 @@
 """plan years: a cohort is (course, year, number), exam rounds belong to a year, published per year
 
-Revision ID: 0003_plan_years
-Revises: 0002_audit_log
+Revision ID: 0004_plan_years
+Revises: 0003_dashboard_sessions
 Create Date: 2026-11-29
 
 Nothing is lost: every cohort gets the year of its start date (undated and year-round cohorts are stored with the
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 import db.models.base
 
-revision = '0003_plan_years'
-down_revision = '0002_audit_log'
+revision = '0004_plan_years'
+down_revision = '0003_dashboard_sessions'
 branch_labels = None
 depends_on = None
 
