@@ -12,7 +12,7 @@ from telegram.request import BaseRequest
 from bot.sender import TelegramSender
 from bot.settings import Settings
 from db.clock import Clock
-from db.migrate import upgrade
+from db.migrate import migration_lock, schema_status, upgrade
 from db.seed import seed_all
 from db.session import make_engine, make_sessionmaker, session_scope
 from handlers.notices import render_notice
@@ -20,16 +20,30 @@ from handlers.registry import register_all
 from handlers.services import SERVICES_KEY, Services
 from locales import translator
 from notifications.dispatcher import Dispatcher
+from notifications.send_rate import limits_for
 
 log = logging.getLogger(__name__)
 
 
 async def prepare_database(engine: AsyncEngine, clock: Clock) -> int:
-    """Migrate and seed (idempotent): the console and `hrdbot run` work on a brand-new database."""
-    await upgrade(engine)
-    async with session_scope(make_sessionmaker(engine)) as session:
-        report = await seed_all(session, clock.now())
+    """Migrate and seed (idempotent): `hrdbot migrate`, the console and `hrdbot run` on a brand-new database.
+
+    Under the migration lock, so processes starting together on PostgreSQL take turns instead of racing."""
+    async with migration_lock(engine):
+        await upgrade(engine)
+        async with session_scope(make_sessionmaker(engine)) as session:
+            report = await seed_all(session, clock.now())
     return report.total
+
+
+class SchemaNotAtHead(Exception):
+    """`hrdbot web|worker` on a database that `hrdbot migrate` has not brought up to this version."""
+
+
+async def require_schema_at_head(engine: AsyncEngine) -> None:
+    status = await schema_status(engine)
+    if not status.at_head:
+        raise SchemaNotAtHead(f"{status.describe()}; run `hrdbot migrate` first")
 
 
 def render_for_language(kind: str, params: dict, language: str):
@@ -98,7 +112,8 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
     register_all(app)
-    dispatcher = Dispatcher(services.sessionmaker, clock, TelegramSender(app.bot), render_for_language)
+    limits = limits_for(services.sessionmaker, (settings.token or "0").split(":", 1)[0])
+    dispatcher = Dispatcher(services.sessionmaker, clock, TelegramSender(app.bot), render_for_language, limits=limits)
     runtime = Runtime(app, services, engine, dispatcher)
     services.extras["runtime"] = runtime
     return runtime

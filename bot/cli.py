@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import logging
+import os
 import pkgutil
 import sys
 
 import bot.commands
+from bot.logs import configure as configure_logging
 from bot.settings import SettingsError
 
 
@@ -24,10 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Servers (web, worker) log one JSON object per line; HRDBOT_LOG_FORMAT=json|text overrides.
+    fmt = os.environ.get("HRDBOT_LOG_FORMAT") or ("json" if getattr(args, "json_logs", False) else "text")
+    configure_logging(json_lines=fmt == "json", verbose=args.verbose)
     try:
         result = args.func(args)
         if asyncio.iscoroutine(result):

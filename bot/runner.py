@@ -5,10 +5,11 @@ import asyncio
 import logging
 import secrets
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.app import Runtime, build_runtime
 from bot.settings import Settings
@@ -18,22 +19,12 @@ TICK_SECONDS = 15.0  # reminder planning and scheduled broadcasts; the outbox it
 
 
 def start_background(runtime: Runtime, tick_seconds: float = TICK_SECONDS) -> None:
-    """The dispatcher loop and one periodic scheduler tick (the database is the truth, see DESIGN.md)."""
-    runtime.tasks.append(asyncio.create_task(
-        runtime.dispatcher.run_forever(runtime.services.outbox_ready), name="outbox-dispatcher"))
+    """The scheduler tick and the dispatcher, as a worker (on PostgreSQL only while it holds the worker lock,
+    so `hrdbot run` beside `hrdbot worker` processes never makes two active senders)."""
+    from bot.worker import Worker
 
-    async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        from bot.app import periodic_jobs
-
-        for job in periodic_jobs():
-            try:
-                await job(runtime)
-            except Exception:  # a database hiccup must not stop the schedule
-                log.exception("scheduler job %s failed", getattr(job, "__name__", job))
-        runtime.services.outbox_ready.set()
-
-    runtime.app.job_queue.run_repeating(tick, interval=tick_seconds, first=0.0, name="scheduler-tick",
-                                        job_kwargs={"misfire_grace_time": None, "coalesce": True})
+    worker = Worker(runtime, tick_seconds)
+    runtime.tasks.append(asyncio.create_task(worker.run(), name="worker"))
 
 
 def start_dashboard(runtime: Runtime, settings: Settings, sock):
@@ -104,6 +95,7 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
         if webhook:
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
             app.run_webhook(listen=listen, port=port, webhook_url=webhook, secret_token=secret,
+                            url_path=urlsplit(webhook).path.lstrip("/"),
                             allowed_updates=Update.ALL_TYPES)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -46,6 +46,8 @@ class Settings:
     now: datetime | None = None  # HRDBOT_NOW: the demo clock starts here
     locale: str = "ko"
     webhook_secret: str | None = None
+    # HRDBOT_WEBHOOK_URL: the public URL Telegram posts updates to; `hrdbot web` serves its path
+    webhook_url: str | None = None
     # HRDBOT_BOT_API_URL: another Bot API server, e.g. a local one or the e2e tests' emulator
     # ("http://127.0.0.1:8081/bot"; the token is appended). Default: Telegram's.
     bot_api_url: str | None = None
@@ -62,6 +64,7 @@ class Settings:
             now=moment_setting("HRDBOT_NOW", env.get("HRDBOT_NOW")),
             locale=env.get("HRDBOT_LOCALE", "ko"),
             webhook_secret=env.get("HRDBOT_WEBHOOK_SECRET") or None,
+            webhook_url=(env.get("HRDBOT_WEBHOOK_URL") or "").strip() or None,
             bot_api_url=(env.get("HRDBOT_BOT_API_URL") or "").strip() or None,
             tick_seconds=float(env.get("HRDBOT_TICK_SECONDS") or 15.0),
             public_url=_public_url(env.get("HRDBOT_PUBLIC_URL")),

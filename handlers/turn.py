@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
@@ -21,6 +22,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from db.access import Actor
+from db.locks import lock_person
 from db.models import User
 from handlers.services import Services, services_of
 from locales import Translator, translator
@@ -212,6 +214,9 @@ async def load_user(session: AsyncSession, update: Update, services: Services, n
 async def open_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[Turn]:
     services = services_of(context)
     async with services.sessionmaker() as session:
+        # One person's updates one at a time across every process (PostgreSQL): flows, double presses and
+        # "one cohort per course" hold even when two webhook workers get their updates at once.
+        await lock_person(session, update.effective_user.id)
         now = services.clock.now()
         user = await load_user(session, update, services, now)
         turn = Turn(update, context, services, session, user)
@@ -225,6 +230,8 @@ async def open_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Async
 
 
 TurnHandler = Callable[[Turn], Awaitable[None]]
+# Set by the process that feeds updates (bot/web.py) to a dict; the turn names its handler there for the log line.
+UPDATE_INFO: ContextVar[dict | None] = ContextVar("hrdbot_update_info", default=None)
 
 
 def on_turn(fn: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
@@ -234,6 +241,9 @@ def on_turn(fn: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Aw
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_user is None:
             return
+        info = UPDATE_INFO.get(None)
+        if info is not None:
+            info["handler"] = fn.__name__
         async with open_turn(update, context) as turn:
             await fn(turn)
 

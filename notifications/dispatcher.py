@@ -34,6 +34,7 @@ class DispatchStats:
     failed: int = 0
     unreachable: int = 0
     retried: int = 0
+    fenced: int = 0  # rows another dispatcher had taken over by the time we were ready to send
 
 
 @dataclass
@@ -80,6 +81,10 @@ class RateLimits:
         self.paused_until = max(self.paused_until, self.monotonic() + seconds)
         self.margin = min(self.margin * 1.01, 1.10)  # Telegram said "too fast": keep 1% further from the limit
 
+    async def flood_wait(self, seconds: float) -> None:
+        """A RetryAfter: nobody sends for `seconds` (shared limits tell the other processes too)."""
+        self.pause(seconds)
+
 
 class Dispatcher:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, sender: Sender,
@@ -95,6 +100,7 @@ class Dispatcher:
         self.limits = limits or RateLimits()
         self.worker = worker or f"w-{uuid.uuid4().hex[:8]}"
         self.stats = DispatchStats()
+        self.stopping = False  # set by stop(): finish the message in hand, give the rest of the batch back
 
     async def claim(self) -> list[tuple[OutboxMessage, str]]:
         """Claim a batch (committed before any send). Returns rows with the recipient's language."""
@@ -144,6 +150,36 @@ class Dispatcher:
                                   .values(status="unreachable", error="blocked by user"))
             await session.commit()
 
+    async def _still_mine(self, msg_id: int) -> bool:
+        """The fence: right before a send, confirm we still hold the claim and renew its lease.
+
+        A dispatcher that slept past its lease (a long RetryAfter, a frozen process) may have been replaced;
+        the one that re-claimed the row owns it now, so the late one skips it: never two live senders."""
+        async with self.sessionmaker() as session:
+            got = (await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == msg_id, OutboxMessage.claimed_by == self.worker,
+                       OutboxMessage.status == "claimed")
+                .values(claimed_at=self.clock.now()).returning(OutboxMessage.id)
+            )).first()
+            await session.commit()
+        return got is not None
+
+    async def _give_back(self, msg_ids: list[int]) -> None:
+        """Stopping (SIGTERM, lost the worker lock): unsent claimed rows go back to pending for the next one."""
+        if not msg_ids:
+            return
+        async with self.sessionmaker() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(msg_ids), OutboxMessage.claimed_by == self.worker,
+                       OutboxMessage.status == "claimed")
+                .values(status="pending", claimed_by=None, claimed_at=None, attempts=OutboxMessage.attempts - 1))
+            await session.commit()
+
+    def stop(self) -> None:
+        self.stopping = True
+
     async def deliver(self, msg: OutboxMessage, language: str) -> None:
         if getattr(msg, "_unreachable", False):
             await self._finish(msg.id, status="unreachable", error="blocked by user")
@@ -157,22 +193,35 @@ class Dispatcher:
             self.stats.failed += 1
             return
         await self.limits.wait_turn(msg.chat_id)
+        if not await self._still_mine(msg.id):
+            self.stats.fenced += 1
+            log.warning("outbox %s was taken over by another dispatcher; not sending it", msg.id)
+            return
+        started = time.monotonic()
+        outcome = "sent"
         try:
             await self.sender.send(msg.chat_id, rendered)
         except Blocked:
+            outcome = "unreachable"
             await self._mark_unreachable(msg)
             self.stats.unreachable += 1
         except RetryLater as exc:
-            self.limits.pause(exc.seconds)
+            outcome = "retry_after"
+            await self.limits.flood_wait(exc.seconds)
             await self._retry(msg, timedelta(seconds=exc.seconds), count_attempt=False)
         except TransientError as exc:
+            outcome = "transient"
             await self._retry(msg, timedelta(seconds=min(2 ** msg.attempts, 300)), error=repr(exc))
         except PermanentError as exc:
+            outcome = "failed"
             await self._finish(msg.id, status="failed", error=repr(exc)[:500])
             self.stats.failed += 1
         else:
             await self._finish(msg.id, status="sent", sent_at=self.clock.now(), error=None)
             self.stats.sent += 1
+        # One line per send, ids only (the text and the recipient's name never reach the logs).
+        log.info("send", extra={"event": "send", "outbox_id": msg.id, "kind": msg.kind, "outcome": outcome,
+                                "ms": round((time.monotonic() - started) * 1000, 1)})
 
     async def _retry(self, msg: OutboxMessage, delay: timedelta, *, error: str = "retry later",
                      count_attempt: bool = True) -> None:
@@ -190,7 +239,10 @@ class Dispatcher:
     async def run_once(self) -> int:
         """One batch: claim, send in order, record. Returns how many rows it claimed."""
         claimed = await self.claim()
-        for msg, language in claimed:
+        for i, (msg, language) in enumerate(claimed):
+            if self.stopping:
+                await self._give_back([m.id for m, _ in claimed[i:]])
+                break
             await self.deliver(msg, language)
         return len(claimed)
 
@@ -205,7 +257,7 @@ class Dispatcher:
         return total
 
     async def run_forever(self, wakeup: asyncio.Event, idle: float = 1.0) -> None:
-        while True:
+        while not self.stopping:
             try:
                 n = await self.run_once()
             except asyncio.CancelledError:

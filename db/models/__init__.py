@@ -3,12 +3,12 @@ from db.models.audit import AuditEntry
 from db.models.base import Base, Moment
 from db.models.catalog import Cohort, Course, Enrollment, PlanYear, TopicSubscription
 from db.models.exams import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
-from db.models.outbox import OUTBOX_STATES, Broadcast, OutboxMessage
+from db.models.outbox import OUTBOX_STATES, Broadcast, OutboxMessage, SendRate
 from db.models.users import Profile, User
 from db.models.web import SignInLink, WebSession
 
 __all__ = [
     "Base", "Moment", "User", "Profile", "Course", "Cohort", "PlanYear", "Enrollment", "TopicSubscription",
     "ExamRound", "ExamEvent", "ExamSubscription", "InterviewSlot", "Reminder",
-    "OutboxMessage", "Broadcast", "OUTBOX_STATES", "AuditEntry", "SignInLink", "WebSession",
+    "OutboxMessage", "Broadcast", "SendRate", "OUTBOX_STATES", "AuditEntry", "SignInLink", "WebSession",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Double, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, BigId
@@ -51,3 +51,16 @@ class Broadcast(Base):
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # One broadcast per composing session: a double "send now" (even on two webhook workers) finds this key.
+    compose_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class SendRate(Base):
+    """Telegram's overall send budget (≈30 msg/s per bot token), shared by every dispatcher process on
+    PostgreSQL: the next free send slot and the flood-wait after a RetryAfter, in the server's epoch seconds."""
+
+    __tablename__ = "send_rate"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_slot: Mapped[float] = mapped_column(Double, default=0.0)
+    paused_until: Mapped[float] = mapped_column(Double, default=0.0)

@@ -5,6 +5,8 @@ every button (a forged or stale button gets a polite answer and changes nothing)
 """
 from __future__ import annotations
 
+import secrets
+
 from catalog.courses import course_card
 from catalog.topics import TOPICS
 from handlers.broadcasts.formatting import from_message
@@ -39,7 +41,7 @@ def _in_flow(t: Turn, *steps: str) -> dict:
 async def on_broadcast(t: Turn) -> None:
     if t.refuse_unless_staff():
         return
-    t.set_flow(FLOW, "text", {})
+    t.set_flow(FLOW, "text", {"key": secrets.token_hex(8)})  # this composing session: one broadcast at most
     t.reply(t.tr("Write the notice to send. You can use Telegram's formatting (bold, italic, links). "
                  "/cancel stops."), [cancel_row(t.tr)])
 
@@ -139,7 +141,8 @@ async def _preview(t: Turn, data: dict) -> None:
 async def _commit(t: Turn, data: dict, at) -> None:
     try:
         b = await create_broadcast(t.session, actor=t.actor, text=data["text"], audience=data["audience"],
-                                   now=t.now, course_id=data.get("course_id"), cohort_id=data.get("cohort_id"))
+                                   now=t.now, course_id=data.get("course_id"), cohort_id=data.get("cohort_id"),
+                                   compose_key=f"{t.user.id}:{data['key']}" if data.get("key") else None)
         await schedule_broadcast(t.session, b.id, at, t.now, actor=t.actor)
     except BroadcastError:
         raise StaleButton(data) from None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.access import Actor, require_staff
@@ -66,10 +67,16 @@ async def notice_params(session: AsyncSession, text: str, course_id: str | None,
 
 
 async def create_broadcast(session: AsyncSession, *, actor: Actor, text: str, audience: dict, now: datetime,
-                           course_id: str | None = None, cohort_id: int | None = None) -> Broadcast:
+                           course_id: str | None = None, cohort_id: int | None = None,
+                           compose_key: str | None = None) -> Broadcast:
     """A draft by a staff member (its delivery report goes to them); the command-line operator has no chat, so
-    their broadcasts report to nobody."""
+    their broadcasts report to nobody. With `compose_key` (one per composing session) a second call, even racing on
+    another process, returns the first one's broadcast instead of making another: a double "send now" sends once."""
     await require_staff(session, actor, "broadcast.create")
+    if compose_key is not None:
+        existing = (await session.execute(select(Broadcast).where(Broadcast.compose_key == compose_key))).scalar_one_or_none()
+        if existing is not None:
+            return existing
     text = (text or "").strip()
     if not text:
         raise BroadcastError("empty")
@@ -81,9 +88,15 @@ async def create_broadcast(session: AsyncSession, *, actor: Actor, text: str, au
         raise BroadcastError("bad_audience") from None
     params = await notice_params(session, text, course_id, cohort_id)
     b = Broadcast(created_by=actor.user_id or 0, text=text, course_id=params.get("course_id"), cohort_id=params.get("cohort_id"),
-                  audience=info.spec, status="draft", total=0, report_sent=False, created_at=now)
-    session.add(b)
-    await session.flush()
+                  audience=info.spec, status="draft", total=0, report_sent=False, created_at=now, compose_key=compose_key)
+    try:
+        async with session.begin_nested():  # a racing twin inserted the key first: theirs is the broadcast
+            session.add(b)
+            await session.flush()
+    except IntegrityError:
+        if compose_key is None:
+            raise
+        return (await session.execute(select(Broadcast).where(Broadcast.compose_key == compose_key))).scalar_one()
     await record(session, actor, "broadcast.create", now=now, target=f"broadcast:{b.id}",
                  detail={"audience": info.spec.get("kind")})
     return b

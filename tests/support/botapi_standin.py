@@ -76,6 +76,8 @@ class BotApiStandIn:
         self.blocked: set[int] = set()
         self.delivered: list[tuple[int, str]] = []
         self.delivered_at: list[float] = []  # monotonic time of each accepted message
+        self.calls: list[tuple[str, dict]] = []  # every accepted call that is not a send (edits, button answers…)
+        self.webhook: dict = {}  # what setWebhook was told
         self.stats = Stats()
         self.on_delivered: Callable[[int], None] | None = None  # called with the running count (after recording)
         self._lock = threading.Lock()
@@ -191,8 +193,24 @@ class BotApiStandIn:
         """(HTTP status, JSON body, seconds to wait before answering)."""
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}, 0.0
+        if method in ("setWebhook", "getWebhookInfo", "editMessageText", "editMessageReplyMarkup"):
+            with self._lock:
+                self.calls.append((method, dict(params)))
+                if method == "setWebhook":
+                    self.webhook = dict(params)
+                if method.startswith("edit"):
+                    result = self._message(int(params.get("chat_id") or 0), text=str(params.get("text") or ""))
+                else:
+                    result = True if method == "setWebhook" else {
+                        "url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                        "pending_update_count": 0}
+            return 200, {"ok": True, "result": result}, 0.0
         if method not in ("sendMessage", "sendDocument"):
             if method in ("setMyCommands", "deleteWebhook", "sendChatAction", "answerCallbackQuery", "close", "logOut"):
+                with self._lock:
+                    self.calls.append((method, dict(params)))
+                    if method == "deleteWebhook":
+                        self.webhook = {}
                 return 200, {"ok": True, "result": True}, 0.0
             status, body = self._error(400, f"Bad Request: method {method} is not supported by the stand-in")
             return status, body, 0.0
