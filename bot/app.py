@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -113,7 +114,8 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     app.bot_data[SERVICES_KEY] = services
     register_all(app)
     limits = limits_for(services.sessionmaker, (settings.token or "0").split(":", 1)[0])
-    dispatcher = Dispatcher(services.sessionmaker, clock, TelegramSender(app.bot), render_for_language, limits=limits)
+    dispatcher = Dispatcher(services.sessionmaker, clock, TelegramSender(app.bot), render_for_language, limits=limits,
+                            lease=timedelta(seconds=settings.outbox_lease_seconds))
     runtime = Runtime(app, services, engine, dispatcher)
     services.extras["runtime"] = runtime
     return runtime

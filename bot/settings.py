@@ -53,6 +53,8 @@ class Settings:
     bot_api_url: str | None = None
     tick_seconds: float = 15.0  # HRDBOT_TICK_SECONDS: how often the scheduler tick runs (tests shorten it)
     public_url: str = "http://127.0.0.1:8080"  # HRDBOT_PUBLIC_URL: where staff reach the dashboard (sign-in links)
+    # HRDBOT_OUTBOX_LEASE_SECONDS: a claimed outbox row whose dispatcher died is sent again after this
+    outbox_lease_seconds: float = 120.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -68,6 +70,7 @@ class Settings:
             bot_api_url=(env.get("HRDBOT_BOT_API_URL") or "").strip() or None,
             tick_seconds=float(env.get("HRDBOT_TICK_SECONDS") or 15.0),
             public_url=_public_url(env.get("HRDBOT_PUBLIC_URL")),
+            outbox_lease_seconds=float(env.get("HRDBOT_OUTBOX_LEASE_SECONDS") or 120.0),
         )
 
     def clock(self) -> Clock:

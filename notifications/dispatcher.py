@@ -151,7 +151,7 @@ class Dispatcher:
             await session.commit()
 
     async def _still_mine(self, msg_id: int) -> bool:
-        """The fence: right before a send, confirm we still hold the claim and renew its lease.
+        """The fence: right before a late send, confirm we still hold the claim and renew its lease.
 
         A dispatcher that slept past its lease (a long RetryAfter, a frozen process) may have been replaced;
         the one that re-claimed the row owns it now, so the late one skips it: never two live senders."""
@@ -193,7 +193,9 @@ class Dispatcher:
             self.stats.failed += 1
             return
         await self.limits.wait_turn(msg.chat_id)
-        if not await self._still_mine(msg.id):
+        # Fresh claims cannot have been taken over (that needs the whole lease to pass): only a row we have held for
+        # a third of the lease (a long RetryAfter, a frozen process) pays the fence's round trip.
+        if self.clock.now() - (msg.claimed_at or self.clock.now()) >= self.lease / 3 and not await self._still_mine(msg.id):
             self.stats.fenced += 1
             log.warning("outbox %s was taken over by another dispatcher; not sending it", msg.id)
             return

@@ -58,7 +58,7 @@ class Stats:
 
 @dataclass
 class _Fault:
-    kind: str  # status | timeout
+    kind: str  # status | timeout | retry
     status: int = 500
     delay: float = 0.0
     delivered: bool = False
@@ -78,6 +78,8 @@ class BotApiStandIn:
         self.delivered_at: list[float] = []  # monotonic time of each accepted message
         self.calls: list[tuple[str, dict]] = []  # every accepted call that is not a send (edits, button answers…)
         self.webhook: dict = {}  # what setWebhook was told
+        self.buttons: dict[int, list[str]] = {}  # chat → callback data of every button it was shown, in order
+        self.replies: Counter = Counter()  # chat → messages sent or edited for it (what a person sees change)
         self.stats = Stats()
         self.on_delivered: Callable[[int], None] | None = None  # called with the running count (after recording)
         self._lock = threading.Lock()
@@ -125,6 +127,11 @@ class BotApiStandIn:
     def fail_next(self, count: int = 1, *, status: int = 500) -> None:
         with self._lock:
             self._queued.extend(_Fault("status", status=status) for _ in range(count))
+
+    def retry_after_next(self, count: int = 1, *, seconds: int = 5) -> None:
+        """The next `count` sends get 429 Too Many Requests with this retry_after (flood control)."""
+        with self._lock:
+            self._queued.extend(_Fault("retry", status=429, delay=float(seconds)) for _ in range(count))
 
     def timeout_next(self, count: int = 1, *, delay: float = 3.0, delivered: bool = False) -> None:
         with self._lock:
@@ -189,8 +196,22 @@ class BotApiStandIn:
                 "chat": {"id": chat_id, "type": "private", "first_name": f"user {chat_id}"},
                 "from": BOT_USER, **extra}
 
+    def _note_buttons(self, params: dict) -> None:
+        markup = params.get("reply_markup")
+        if not markup or "chat_id" not in params:
+            return
+        try:
+            rows = (json.loads(markup) if isinstance(markup, str) else markup).get("inline_keyboard") or []
+            datas = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+        except (ValueError, AttributeError, TypeError):
+            return
+        with self._lock:
+            self.buttons.setdefault(int(params["chat_id"]), []).extend(datas)
+
     def answer(self, method: str, params: dict) -> tuple[int, dict, float]:
         """(HTTP status, JSON body, seconds to wait before answering)."""
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            self._note_buttons(params)
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}, 0.0
         if method in ("setWebhook", "getWebhookInfo", "editMessageText", "editMessageReplyMarkup"):
@@ -200,6 +221,7 @@ class BotApiStandIn:
                     self.webhook = dict(params)
                 if method.startswith("edit"):
                     result = self._message(int(params.get("chat_id") or 0), text=str(params.get("text") or ""))
+                    self.replies[int(params.get("chat_id") or 0)] += 1
                 else:
                     result = True if method == "setWebhook" else {
                         "url": self.webhook.get("url", ""), "has_custom_certificate": False,
@@ -235,6 +257,11 @@ class BotApiStandIn:
                     fault = _Fault("status", status=self._random.choice((500, 502, 503)))
                 elif r < self._p_5xx + self._p_timeout:
                     fault = _Fault("timeout", delay=self._random_delay)
+            if fault is not None and fault.kind == "retry":
+                self.stats.rate_limited += 1
+                status, body = self._error(429, f"Too Many Requests: retry after {int(fault.delay)}",
+                                           retry_after=int(fault.delay))
+                return status, body, 0.0
             if fault is not None and fault.kind == "status":
                 self.stats.server_errors += 1
                 reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
@@ -267,6 +294,7 @@ class BotApiStandIn:
             self._recent.append(now)
             self._chat_last[chat_id] = now
             self.delivered.append((chat_id, text))
+            self.replies[chat_id] += 1
             self.delivered_at.append(now)
             self.stats.accepted += 1
             count = len(self.delivered)
