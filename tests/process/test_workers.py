@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import text
 
+from db.access import Actor
 from db.locks import HRDBOT, WORKER
 from db.session import session_scope
 from notifications.broadcasts.service import create_broadcast, schedule_broadcast
@@ -24,9 +25,10 @@ async def _broadcast(sessionmaker, recipients: range) -> int:
     await add_people(SimpleNamespace(sessionmaker=sessionmaker), [STAFF], role="staff", now=now)
     await add_people(SimpleNamespace(sessionmaker=sessionmaker), recipients, topics=("it",), now=now)
     async with session_scope(sessionmaker) as s:
-        b = await create_broadcast(s, created_by=STAFF, text="공지: 운영 점검 안내", audience={"kind": "topic", "topic": "it"},
+        staff = Actor.person(STAFF)  # staff in the database (role), as the services check
+        b = await create_broadcast(s, actor=staff, text="공지: 운영 점검 안내", audience={"kind": "topic", "topic": "it"},
                                    now=now)
-        await schedule_broadcast(s, b.id, None, now)
+        await schedule_broadcast(s, b.id, None, now, actor=staff)
     return b.id
 
 
