@@ -28,9 +28,10 @@ from bot.settings import Settings
 from bot.transport import InProcessRequest
 from catalog.courses import SEAT_HOLDING
 from db.clock import FakeClock
-from db.models import Cohort, Course, Enrollment, OutboxMessage, Profile, User
+from db.models import Cohort, Course, Enrollment, OutboxMessage
 from db.session import make_engine, session_scope
 from notifications.dispatcher import RateLimits
+from tests.support.crowd import add_employee_rows
 
 START = "2022-01-03T09:00"
 COURSE = "bench-rush"
@@ -62,14 +63,7 @@ async def _prepare(sessionmaker, users: list[int], capacity: int, number: int, n
         cohort = Cohort(course_id=COURSE, number=number, start_on=date(2022, 3, number), end_on=date(2022, 3, number),
                         precision="day", capacity=capacity, capacity_estimated=False, status="open", created_at=now)
         s.add(cohort)
-        for uid in users:
-            s.add(User(id=uid, chat_id=uid, first_name=f"U{uid}", language="ko", language_chosen=True, role="user",
-                       created_at=now))
-        await s.flush()
-        for uid in users:
-            s.add(Profile(user_id=uid, consent_at=now, full_name=f"직원{uid}", department="행정국", rank="7급",
-                          updated_at=now))
-        await s.flush()
+        await add_employee_rows(s, users, now=now)
         return cohort.id
 
 

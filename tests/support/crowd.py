@@ -38,13 +38,19 @@ async def open_course(sessionmaker, *, capacity: int, cohorts: int = 2, now: dat
 
 async def add_employees(sessionmaker, ids, *, now: datetime) -> None:
     async with session_scope(sessionmaker) as s:
-        for uid in ids:
-            s.add(User(id=uid, chat_id=uid, first_name=f"U{uid}", language="ko", language_chosen=True, role="user",
-                       created_at=now))
-        await s.flush()
-        for uid in ids:
-            s.add(Profile(user_id=uid, consent_at=now, full_name=f"직원{uid}", department="행정국", rank="7급",
-                          updated_at=now))
+        await add_employee_rows(s, ids, now=now)
+
+
+async def add_employee_rows(s, ids, *, now: datetime) -> None:
+    """Users who chose Korean, gave consent and filled in a profile (7급, 행정국), in the session `s`."""
+    for uid in ids:
+        s.add(User(id=uid, chat_id=uid, first_name=f"U{uid}", language="ko", language_chosen=True, role="user",
+                   created_at=now))
+    await s.flush()
+    for uid in ids:
+        s.add(Profile(user_id=uid, consent_at=now, full_name=f"직원{uid}", department="행정국", rank="7급",
+                      updated_at=now))
+    await s.flush()
 
 
 async def audit(sessionmaker, cohort_ids: list[int], capacity: int) -> dict:

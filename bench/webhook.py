@@ -1,0 +1,285 @@
+"""Webhook benchmark: opening day over real HTTP, nginx → 1 and then 2 `hrdbot web` on PostgreSQL.
+
+    python -m bench.webhook [--quick] [--employees N] [--rate 40] [--seconds S]
+
+Employees (2,000; quick: 300), pre-seeded with consent and a profile, each search (`클라우드`), open the card, apply
+and confirm for one cohort of 100 seats, each step sent after the previous one was answered. They arrive as an
+open-loop stream offering `--rate` updates/s (4 updates per employee) to nginx (deploy/nginx/hrdbot-locations.conf)
+in front of 1, then 2 `hrdbot web` processes. In the same run: the saturation throughput with 64 employees in a
+closed loop (2 processes), and python-telegram-bot's own echo bot behind the same server, path and nginx (2
+processes) as the ceiling. Replies go to the HTTP Bot API stand-in (tests/support/botapi_standin.py) in this process.
+
+Latency is from the request to its HTTP answer; `hrdbot web` answers after the turn's replies were accepted by the
+stand-in, so it bounds "request → recorded reply" from above. CPU per update is read from /proc for each component.
+PostgreSQL: HRDBOT_TEST_PG or the local server. Prints tables, then one JSON object as the last line.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import crowd  # noqa: E402
+from tests.support import databases as dbs  # noqa: E402
+from tests.support.botapi_standin import BotApiStandIn  # noqa: E402
+from tests.support.processes import HOOK_PATH, SECRET, Deployment, db_call, nginx_binary  # noqa: E402
+from tests.support.updates import button, message  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _steps(cohort: int):
+    return [lambda uid: message(uid, "클라우드"), lambda uid: button(uid, f"crs:{crowd.COURSE}"),
+            lambda uid: button(uid, f"enr:{cohort}"), lambda uid: button(uid, f"enc:{cohort}")]
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+class Load:
+    def __init__(self, port: int, standin: BotApiStandIn) -> None:
+        self.url = f"http://127.0.0.1:{port}{HOOK_PATH}"
+        self.standin = standin
+        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=256, max_keepalive_connections=256),
+                                        timeout=15.0)
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.unanswered = 0
+
+    async def send(self, uid: int, update: dict) -> bool:
+        before = self.standin.replies[uid]
+        started = time.perf_counter()
+        try:
+            response = await self.client.post(self.url, content=json.dumps(update).encode(), headers={
+                "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if not ok:
+            self.errors += 1
+            return False
+        self.latencies.append(time.perf_counter() - started)
+        if self.standin.replies[uid] <= before:
+            self.unanswered += 1
+        return True
+
+    async def open_loop(self, employees: list[int], cohort: int, rate: float) -> float:
+        """Employees arrive every 4/rate s (offering `rate` updates/s); each sends its steps one after another."""
+        steps = _steps(cohort)
+        start = time.perf_counter() + 0.2
+
+        async def employee(i: int, uid: int) -> None:
+            await asyncio.sleep(max(0.0, start + i * len(steps) / rate - time.perf_counter()))
+            for step in steps:
+                if not await self.send(uid, step(uid)):
+                    return
+
+        await asyncio.gather(*(employee(i, uid) for i, uid in enumerate(employees)))
+        return time.perf_counter() - start
+
+    async def closed_loop(self, employees: list[int], cohort: int, seconds: float) -> float:
+        """Each employee sends its next step as soon as the previous one is answered, for `seconds`."""
+        steps = _steps(cohort)
+        stop = time.perf_counter() + seconds
+
+        async def employee(uid: int) -> None:
+            i = 0
+            while time.perf_counter() < stop:
+                await self.send(uid, steps[i % len(steps)](uid))
+                i += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(employee(uid) for uid in employees))
+        return time.perf_counter() - started
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+# -- where the time goes: CPU seconds of each component, from /proc ------------------------------------------------
+def _cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+async def _pg_backends(sessionmaker) -> list[int]:
+    from sqlalchemy import text
+
+    async with sessionmaker() as s:
+        return list((await s.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))).scalars())
+
+
+class CpuMeter:
+    def __init__(self, dep: Deployment, webs) -> None:
+        self.dep, self.webs = dep, webs
+
+    def snapshot(self) -> dict[str, float]:
+        nginx = [self.dep.nginx.pid, *_children(self.dep.nginx.pid)] if self.dep.nginx else []
+        pg = db_call(self.dep.url, _pg_backends)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return {"web": sum(_cpu(w.popen.pid) for w in self.webs), "postgres": sum(_cpu(p) for p in pg),
+                "nginx": sum(_cpu(p) for p in nginx), "load+stand-in": usage.ru_utime + usage.ru_stime}
+
+
+def _server_ms(webs, since: int) -> list[float]:
+    out = []
+    for w in webs:
+        out += [e["ms"] for e in w.events(event="update")[since:]]
+    return out
+
+
+# -- the run ---------------------------------------------------------------------------------------------------------
+def run(args) -> dict:
+    nginx = nginx_binary()
+    if nginx is None:
+        raise SystemExit("bench.webhook: nginx is needed (apt-get install -y nginx-light)")
+    url = dbs.create_pg_database()
+    standin = BotApiStandIn(rate=1e9, per_chat_interval=0).start()
+    now = datetime.now(timezone.utc)
+    n = args.employees or (300 if args.quick else 2000)
+    seconds = args.seconds or (6.0 if args.quick else 15.0)
+    waves = [list(range(1_000_000, 1_000_000 + n)), list(range(2_000_000, 2_000_000 + n))]
+    closed = list(range(3_000_000, 3_000_064))
+    result: dict = {"employees": n, "offered_rate": args.rate, "capacity": 100}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
+    dep = Deployment(url, standin, tmp)
+    try:
+        cohorts = [db_call(url, crowd.open_course, capacity=100, cohorts=1, now=now, first=k)[0] for k in (1, 2, 3)]
+        db_call(url, crowd.add_employees, [u for w in waves for u in w] + closed, now=now)
+        webs = [dep.start("web")]
+        rows = []
+        for workers, wave, cohort in ((1, waves[0], cohorts[0]), (2, waves[1], cohorts[1])):
+            if workers == 2:
+                webs.append(dep.start("web"))
+                dep.stop_nginx()
+            port = dep.start_nginx(webs)
+            logged = [len(w.events(event="update")) for w in webs]
+            meter = CpuMeter(dep, webs)
+            before = meter.snapshot()
+            load = Load(port, standin)
+            elapsed = asyncio.run(_open(load, wave, cohort, args.rate))
+            after = meter.snapshot()
+            audit = db_call(url, crowd.audit, [cohort], 100)
+            server = []
+            for w, since in zip(webs, logged + [0]):
+                server += [e["ms"] for e in w.events(event="update")[since:]]
+            done = len(load.latencies)
+            rows.append({"workers": workers, "mode": f"open loop, {args.rate:g} upd/s offered",
+                         "updates_per_s": round(done / elapsed, 1), "updates": done,
+                         "p50_ms": round(_pct(load.latencies, 0.5) * 1000, 1),
+                         "p99_ms": round(_pct(load.latencies, 0.99) * 1000, 1),
+                         "server_p50_ms": round(_pct(server, 0.5), 1), "server_p99_ms": round(_pct(server, 0.99), 1),
+                         "errors": load.errors, "unanswered": load.unanswered, "overbooked": audit["overbooked"],
+                         "seats_held": sum(audit["held"].values()),
+                         "cpu_ms_per_update": {k: round((after[k] - before[k]) * 1000 / max(1, done), 2)
+                                               for k in before}})
+        # saturation: 64 employees in a closed loop on the 2 processes
+        load = Load(dep.nginx_port, standin)
+        elapsed = asyncio.run(_closed(load, closed, cohorts[2], seconds))
+        sat = {"workers": 2, "mode": "closed loop, 64 employees", "updates_per_s": round(len(load.latencies) / elapsed, 1),
+               "p50_ms": round(_pct(load.latencies, 0.5) * 1000, 1), "p99_ms": round(_pct(load.latencies, 0.99) * 1000, 1),
+               "errors": load.errors, "overbooked": db_call(url, crowd.audit, [cohorts[2]], 100)["overbooked"]}
+        # the ceiling: PTB's echo bot behind the same nginx, server and path
+        for w in webs:
+            dep.stop_proc(w)
+        echos = [dep.spawn(["-m", "bench.echo_web"], "echo", web=True) for _ in range(2)]
+        dep.stop_nginx()
+        port = dep.start_nginx(echos)
+        load = Load(port, standin)
+        elapsed = asyncio.run(_closed(load, closed, cohorts[2], seconds))
+        echo = {"workers": 2, "mode": "echo bot, closed loop, 64", "updates_per_s": round(len(load.latencies) / elapsed, 1),
+                "p50_ms": round(_pct(load.latencies, 0.5) * 1000, 1), "p99_ms": round(_pct(load.latencies, 0.99) * 1000, 1),
+                "errors": load.errors}
+        result.update(open_loop=rows, saturation=sat, echo=echo,
+                      ratio_to_echo=round(sat["updates_per_s"] / echo["updates_per_s"], 3) if echo["updates_per_s"] else None)
+    finally:
+        dep.stop()
+        standin.stop()
+        dbs.drop_pg_database(url)
+    two = result["open_loop"][-1]
+    result["target_met"] = two["p99_ms"] <= 250 and two["errors"] == 0 and two["overbooked"] == 0
+    return result
+
+
+async def _open(load: Load, wave, cohort, rate) -> float:
+    try:
+        return await load.open_loop(wave, cohort, rate)
+    finally:
+        await load.close()
+
+
+async def _closed(load: Load, employees, cohort, seconds) -> float:
+    try:
+        return await load.closed_loop(employees, cohort, seconds)
+    finally:
+        await load.close()
+
+
+def print_tables(r: dict) -> None:
+    print(f"bench.webhook: {r['employees']} employees per wave, one cohort of {r['capacity']} seats each, "
+          f"nginx → hrdbot web on PostgreSQL")
+    print()
+    print("| web processes | load | upd/s | p50 | p99 | in web p50 / p99 | errors | unanswered | overbooked |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in r["open_loop"]:
+        print(f"| {row['workers']} | {row['mode']} | {row['updates_per_s']} | {row['p50_ms']} ms | {row['p99_ms']} ms | "
+              f"{row['server_p50_ms']} / {row['server_p99_ms']} ms | {row['errors']} | {row['unanswered']} | "
+              f"{row['overbooked']} |")
+    s, e = r["saturation"], r["echo"]
+    print(f"| 2 | {s['mode']} | {s['updates_per_s']} | {s['p50_ms']} ms | {s['p99_ms']} ms | — | {s['errors']} | — | "
+          f"{s['overbooked']} |")
+    print(f"| 2 | {e['mode']} | {e['updates_per_s']} | {e['p50_ms']} ms | {e['p99_ms']} ms | — | {e['errors']} | — | — |")
+    print(f"\nsaturation / echo ceiling: {r['ratio_to_echo']:.1%}")
+    print("\nwhere the time goes (CPU ms per update, open loop):")
+    print("| web processes | " + " | ".join(r["open_loop"][0]["cpu_ms_per_update"]) + " |")
+    print("|---|" + "---|" * len(r["open_loop"][0]["cpu_ms_per_update"]))
+    for row in r["open_loop"]:
+        print(f"| {row['workers']} | " + " | ".join(f"{v}" for v in row["cpu_ms_per_update"].values()) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="300 employees per wave, 6 s closed loops")
+    parser.add_argument("--employees", type=int)
+    parser.add_argument("--rate", type=float, default=40.0, help="updates/s offered in the open loop")
+    parser.add_argument("--seconds", type=float, help="length of each closed loop")
+    result = run(parser.parse_args())
+    print_tables(result)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
