@@ -13,11 +13,13 @@ import asyncio
 import hmac
 import json
 import logging
+import signal
 import time
-from collections.abc import Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from urllib.parse import urlsplit
 
+import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -163,9 +165,11 @@ async def _follow_catalog(runtime: Runtime, every: float) -> None:
 
 
 def build_asgi(settings: Settings, *, extra_routes: Sequence[BaseRoute] = (), runtime: Runtime | None = None,
-               catalog_poll: float = CATALOG_POLL_S) -> Starlette:
+               catalog_poll: float = CATALOG_POLL_S, on_start: Sequence[Callable[[Starlette, Runtime], None]] = (),
+               exception_handlers: dict | None = None) -> Starlette:
     """The app `hrdbot web` serves. The runtime (database, bot, services) is built in the server's event loop
-    at start-up, unless one is given (tests)."""
+    at start-up, unless one is given (tests). `extra_routes` (e.g. the staff dashboard's mount) are served beside
+    the webhook; each `on_start(app, runtime)` runs once the runtime exists (to put what they need in app.state)."""
     secret = require_secret(settings)
     path = webhook_path(settings)
 
@@ -175,6 +179,8 @@ def build_asgi(settings: Settings, *, extra_routes: Sequence[BaseRoute] = (), ru
         await rt.app.initialize()  # getMe once; no polling and no job queue here (that is `hrdbot worker`)
         app.state.runtime = rt
         app.state.services = rt.services
+        for hook in on_start:
+            hook(app, rt)
         follower = asyncio.create_task(_follow_catalog(rt, catalog_poll), name="catalog-follower")
         log.info("web ready", extra={"event": "web", "path": path})
         try:
@@ -191,45 +197,34 @@ def build_asgi(settings: Settings, *, extra_routes: Sequence[BaseRoute] = (), ru
         Route("/metrics", prometheus, methods=["GET"]),
         *extra_routes,
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=exception_handlers)
 
 
-class _GracefulServer:
+class GracefulServer(uvicorn.Server):
     """uvicorn's Server, but SIGTERM/SIGINT end with exit 0 after a graceful stop (uvicorn would re-raise the
     signal once done, so systemd and docker would see a death by signal instead of a clean stop)."""
 
-    def __new__(cls, config):
-        import signal
-        from contextlib import contextmanager
+    @contextmanager
+    def capture_signals(self):
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
 
-        import uvicorn
-
-        class Server(uvicorn.Server):
-            @contextmanager
-            def capture_signals(self):
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(sig, self._stop)
-                try:
-                    yield
-                finally:
-                    for sig in (signal.SIGTERM, signal.SIGINT):
-                        loop.remove_signal_handler(sig)
-
-            def _stop(self) -> None:
-                log.info("stopping: finishing updates in flight", extra={"event": "web", "state": "stopping"})
-                self.should_exit = True
-
-        return Server(config)
+    def _stop(self) -> None:
+        log.info("stopping: finishing updates in flight", extra={"event": "web", "state": "stopping"})
+        self.should_exit = True
 
 
 async def serve(app: Starlette, *, host: str, port: int) -> None:
-    import uvicorn
-
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
                             timeout_graceful_shutdown=20, server_header=False, proxy_headers=True,
                             limit_concurrency=1000, backlog=2048)
-    server = _GracefulServer(config)
+    server = GracefulServer(config)
     await server.serve()
     if not server.started:
         raise SettingsError(f"cannot serve on {host}:{port} (address in use, or start-up failed; see above)")

@@ -100,3 +100,22 @@ async def _upgrade_to(url: str, revision: str) -> None:
         await upgrade(engine, revision)
     finally:
         await engine.dispose()
+
+
+def test_webhook_set_info_delete_talk_to_telegram_once(tmp_path):
+    from tests.support.botapi_standin import BotApiStandIn
+
+    with BotApiStandIn() as standin:
+        env = {"HRDBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'h.db'}", "TELEGRAM_BOT_TOKEN": standin.token,
+               "HRDBOT_BOT_API_URL": standin.base_url, "HRDBOT_WEBHOOK_SECRET": "shared-secret",
+               "HRDBOT_WEBHOOK_URL": "https://bot.example.org/telegram/webhook"}
+        done = hrdbot("webhook", "set", env=env)
+        assert done.returncode == 0, done.stderr
+        assert standin.webhook["url"] == "https://bot.example.org/telegram/webhook"
+        assert standin.webhook["secret_token"] == "shared-secret"
+        info = hrdbot("webhook", "info", env=env)
+        assert "url: https://bot.example.org/telegram/webhook" in info.stdout
+        assert hrdbot("webhook", "delete", env=env).returncode == 0
+        assert standin.webhook == {}
+        bad = hrdbot("webhook", "set", env={**env, "HRDBOT_WEBHOOK_SECRET": "has spaces"})
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
