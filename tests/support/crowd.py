@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from catalog.courses import SEAT_HOLDING
-from db.models import Cohort, Course, Enrollment, Profile, User
+from db.models import Cohort, Course, Enrollment, PlanYear, Profile, User
 from db.session import session_scope
 
 COURSE = "ops-cloud"
@@ -25,9 +25,12 @@ async def open_course(sessionmaker, *, capacity: int, cohorts: int = 2, now: dat
                          topic="it", delivery="face_to_face", eligibility={}, approval="auto", keywords=["클라우드"],
                          keywords_en=["cloud"], aliases=[], active=True, created_at=now, updated_at=now))
             await s.flush()
+        # The plan year the cohorts fall in, published (a draft year's cohorts are invisible to employees).
+        if await s.get(PlanYear, start.year) is None:
+            s.add(PlanYear(year=start.year, published=True, published_at=now, created_at=now))
         made = []
         for n in range(cohorts):
-            cohort = Cohort(course_id=COURSE, number=first + n, start_on=start + timedelta(days=7 * n),
+            cohort = Cohort(course_id=COURSE, year=start.year, number=first + n, start_on=start + timedelta(days=7 * n),
                             end_on=start + timedelta(days=7 * n + 2), precision="day", capacity=capacity,
                             capacity_estimated=False, status="open", created_at=now)
             s.add(cohort)

@@ -1,13 +1,13 @@
 """several processes on PostgreSQL: a shared send rate, idempotent broadcast creation
 
-Revision ID: 0004_process_roles
-Revises: 0003_dashboard_sessions
+Revision ID: 0005_process_roles
+Revises: 0004_plan_years
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0004_process_roles'
-down_revision = '0003_dashboard_sessions'
+revision = '0005_process_roles'
+down_revision = '0004_plan_years'
 branch_labels = None
 depends_on = None
 
