@@ -35,7 +35,7 @@ from catalog.search.particles import (
 from catalog.search.reading import read
 from catalog.search.refusal import Refusal, closest_category, is_course_request
 from catalog.search.segment import Segmenter
-from catalog.search.situation import audience_fit, audience_of, read_situation
+from catalog.search.situation import Situation, audience_fit, audience_of, read_situation
 from catalog.search.synonyms import SYNONYMS, expansions
 
 THRESHOLD = 74.0        # below this a course is not an answer
@@ -258,9 +258,11 @@ class SearchIndex:
     def search(self, query: str, limit: int = 8, filters: Filters | None = None) -> list[SearchHit]:
         return self.answer(query, limit, filters).hits
 
-    def answer(self, query: str, limit: int = 8, filters: Filters | None = None) -> SearchAnswer:
+    def answer(self, query: str, limit: int = 8, filters: Filters | None = None,
+               profile: Situation | None = None) -> SearchAnswer:
         """The hits for a query (words left after parse_query), or none and, when the message names a specific thing
-        the catalog lacks, a refusal saying so."""
+        the catalog lacks, a refusal saying so. `profile`: what the person's profile says (rank, years to
+        retirement), used where the message says nothing of it."""
         filters = filters or Filters()
         text = normalize(query)
         self._memo = {}
@@ -274,6 +276,8 @@ class SearchIndex:
                 if s > scores.get(d, 0.0):
                     scores[d] = s
         situation = read_situation(text)
+        if profile:
+            situation = situation.filled_from(profile)
         if situation:
             for d, s in scores.items():
                 fitted = s + audience_fit(situation, self.audiences[d])

@@ -37,6 +37,7 @@ CHATTY_UNKNOWN = 0.5   # (독학, 퇴근) and weighs this much; in `주식 차�
 FLOOR = 0.5            # an anchor alone in a sentence of unknown nouns keeps this share of its score
 LATIN_ANCHOR = 94.0    # an English word carries a match only as a whole word (or a synonym), not as a prefix
 TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
+MAX_WORDS = 12         # a message's first content words read; beyond that it is a letter, not a request
 CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100)
 _MODIFIER_ENDINGS = ("는", "은", "을", "던")
 # (not 인: loanwords end so, 포크레인, 디자인; 이다's 인 comes with a particle we strip, 6급인데)
@@ -61,7 +62,6 @@ class Word:
 class Reading:
     scores: dict[int, float]
     unknown: list[str]      # nouns the catalog does not know, in order
-    understood: bool        # some word of the message is known to the catalog
 
 
 def is_filler(word: str) -> bool:
@@ -95,25 +95,10 @@ def read(index, text: str) -> Reading:
         if core in seen or (len(core) < 2 and not core.isdigit()):
             continue
         seen.add(core)
-        evidence = index.word_evidence(core, raw)
-        best = max(evidence.values(), default=0.0)
-        word = Word(core, raw, evidence=evidence)
-        if core[0].isdigit() and best < ANCHOR:
-            continue  # 1년, 2022년: a measure, not a topic
-        if is_latin(core) and best < LATIN_ANCHOR:
-            best = min(best, ANCHOR - 1)  # manage ≠ management: an English word anchors only whole
-        if best >= ANCHOR:
-            word.kind = "generic" if is_generic(core) or is_generic(strip_particle(core)) else "known"
-        else:
-            word.described = index.described(core)
-            if word.described:
-                word.kind = "described"
-            elif verb or _is_predicate(core, raw):
-                word.kind = "predicate"
-        if word.kind in ("predicate", "unknown"):
-            _as_noun(index, word)
-        words.append(word)
-        if len(words) >= 12:
+        word = _classify(index, core, raw, verb)
+        if word is not None:
+            words.append(word)
+        if len(words) >= MAX_WORDS:
             break
     _glue_pairs(index, words)
     weight = dict(WEIGHT)
@@ -123,7 +108,7 @@ def read(index, text: str) -> Reading:
     total = sum(weight[w.kind] * w.span for w in words)
     unknown = [w.core for w in words if w.kind == "unknown"]
     if not total or not any(w.kind == "known" for w in words):
-        return Reading({}, unknown, known > 0)
+        return Reading({}, unknown)
     share = FLOOR + (1.0 - FLOOR) * known / total
     scores: dict[int, float] = {}
     anchors = [w for w in words if w.kind == "known"]
@@ -148,7 +133,28 @@ def read(index, text: str) -> Reading:
             elif d in w.described:
                 support += DESCRIBED
         result[d] = min(anchor * share + min(support, MAX_SUPPORT), CEILING)
-    return Reading(result, unknown, True)
+    return Reading(result, unknown)
+
+
+def _classify(index, core: str, raw: str, verb: bool) -> Word | None:
+    """One word of the message, with its evidence and kind (None: a measure like 1년, which says nothing)."""
+    evidence = index.word_evidence(core, raw)
+    best = max(evidence.values(), default=0.0)
+    if core[0].isdigit() and best < ANCHOR:
+        return None
+    if is_latin(core) and best < LATIN_ANCHOR:
+        best = min(best, ANCHOR - 1)  # manage ≠ management: an English word anchors only whole
+    word = Word(core, raw, evidence=evidence)
+    if best >= ANCHOR:
+        word.kind = "generic" if is_generic(core) or is_generic(strip_particle(core)) else "known"
+        return word
+    word.described = index.described(core)
+    if word.described:
+        word.kind = "described"
+    elif verb or _is_predicate(core, raw):
+        word.kind = "predicate"
+    _as_noun(index, word)
+    return word
 
 
 def _is_predicate(core: str, raw: str) -> bool:
@@ -164,7 +170,7 @@ def _is_predicate(core: str, raw: str) -> bool:
 def _as_noun(index, word: Word) -> None:
     """A verb the catalog knows as a noun with 기 (쓰는 → 쓰기, 꾸미는 → 꾸미기): a supporting word."""
     raw = word.raw
-    if not raw.endswith(_MODIFIER_ENDINGS) or len(raw) < 2:
+    if word.kind not in ("predicate", "unknown") or not raw.endswith(_MODIFIER_ENDINGS) or len(raw) < 2:
         return
     evidence = index.exact_evidence(raw[:-1] + "기")
     if evidence:

@@ -4,11 +4,15 @@ assessment (its audience: 승진대상자), 승진자 리더십 follows the prom
 
     read_situation("작년에 5급 됐는데 받아야 하는 교육") → Situation(rank=5, stage="promoted")
     audience_fit(situation, doc) → a few points up for a course whose audience fits, down for one that does not
+
+When the person has a profile, `situation_of_profile` reads the same facts from it, and the message's own facts
+win (`read_situation(text).filled_from(profile)`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from catalog.search.normalize import normalize
 
@@ -41,6 +45,29 @@ class Situation:
 
     def __bool__(self) -> bool:
         return bool(self.rank or self.stage or self.new_hire or self.years_to_retirement is not None)
+
+    def filled_from(self, profile: Situation) -> Situation:
+        """The message's facts, with the gaps filled from the person's profile (its rank is the grade held now:
+        preparing for a promotion means the grade above it, 6급 → 5급)."""
+        rank = self.rank
+        if rank is None and profile.rank:
+            rank = profile.rank - 1 if self.stage == "preparing" else profile.rank
+        years = self.years_to_retirement if self.years_to_retirement is not None else profile.years_to_retirement
+        return Situation(rank, self.stage, self.new_hire or profile.new_hire, years)
+
+
+NEW_HIRE_MONTHS = 24   # hired this recently: a new employee (the 신임자 courses' rule)
+
+
+def situation_of_profile(rank: str | None, hired_on: date | None, retirement_on: date | None,
+                         today: date) -> Situation:
+    """What a profile says: the grade held (5급 → 5), hired recently, whole years to retirement."""
+    grade = int(rank[0]) if rank and rank[0].isdigit() and rank.endswith("급") else None
+    new_hire = hired_on is not None and (today.year - hired_on.year) * 12 + today.month - hired_on.month < NEW_HIRE_MONTHS
+    years = None
+    if retirement_on is not None and retirement_on >= today:
+        years = retirement_on.year - today.year - ((retirement_on.month, retirement_on.day) < (today.month, today.day))
+    return Situation(grade, None, new_hire, years)
 
 
 def read_situation(text: str) -> Situation:

@@ -54,3 +54,28 @@ def test_situations_reorder_the_real_catalog(chat_index):
 
 def test_a_grade_without_a_promotion_is_no_promotion_stage():
     assert read_situation("중국어 HSK 5급 준비하려고요") == Situation(rank=5)
+
+
+def test_a_profile_fills_what_the_message_does_not_say():
+    from datetime import date
+
+    from catalog.search.situation import situation_of_profile
+
+    today = date(2022, 3, 1)
+    six = situation_of_profile("6급", date(2010, 1, 3), date(2030, 6, 30), today)
+    assert six == Situation(rank=6, years_to_retirement=8)
+    assert situation_of_profile("공무직", date(2021, 9, 1), None, today) == Situation(new_hire=True)
+    assert read_situation("승진 준비 중이에요").filled_from(six) == Situation(rank=5, stage="preparing",
+                                                                       years_to_retirement=8)
+    assert read_situation("4급 승진했어요").filled_from(six).rank == 4      # the message wins
+
+
+def test_a_profile_orders_the_real_catalog(chat_index):
+    from catalog.search.situation import Situation
+
+    def ids(said: str, profile: Situation) -> list[str]:
+        return [h.course_id for h in chat_index.answer(said, profile=profile).hits]
+
+    assert ids("승진 준비", Situation(rank=6))[0] == "assess-prep-5"       # a 6급 preparing: the 5급 assessment
+    assert ids("승진 준비", Situation(rank=5))[0] == "assess-prep-4"
+    assert ids("퇴직 준비 교육", Situation(years_to_retirement=8))[0] in {"retire-second-life", "el-second-life"}
