@@ -28,10 +28,17 @@ class CohortView:
     track_en: str | None
     status: str
     year: int = 0  # the plan year
+    apply_until: date | None = None  # set by the plan; see `deadline`
 
     @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def deadline(self) -> date | None:
+        from catalog.enrollment import application_deadline
+
+        return application_deadline(self.start_on, self.precision, self.apply_until)
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ async def seats_taken(session: AsyncSession, cohort_ids: Iterable[int]) -> dict[
 
 def cohort_view(c: Cohort, taken: int) -> CohortView:
     return CohortView(c.id, c.number, c.start_on, c.end_on, c.precision, c.capacity, c.capacity_estimated,
-                      taken, c.track, c.track_en, c.status, c.year)
+                      taken, c.track, c.track_en, c.status, c.year, c.apply_until)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ class _CourseText:
     """What a card shows that only an import changes: the course's texts and its cohorts' dates and numbers."""
 
     course: tuple  # CourseCard's fields before `cohorts`
-    cohorts: dict[int, tuple]  # cohort id -> (number, start_on, end_on, precision, capacity_estimated, track, track_en, year)
+    cohorts: dict[int, tuple]  # cohort id -> (number, start_on, end_on, precision, estimated, track, track_en, year, apply_until)
 
 
 class CardCache:
@@ -112,7 +119,7 @@ _COURSE_TEXT = select(Course.id, Course.title, Course.title_en, Course.category,
                       Course.duration_ko, Course.duration_en, Course.audience, Course.audience_en, Course.eligibility,
                       Course.approval, Course.description, Course.description_en).where(Course.id == bindparam("course_id"))
 _COHORT_TEXT = select(Cohort.id, Cohort.number, Cohort.start_on, Cohort.end_on, Cohort.precision,
-                      Cohort.capacity_estimated, Cohort.track, Cohort.track_en, Cohort.year
+                      Cohort.capacity_estimated, Cohort.track, Cohort.track_en, Cohort.year, Cohort.apply_until
                       ).where(Cohort.course_id == bindparam("course_id"))
 
 
@@ -151,9 +158,9 @@ async def course_card(session: AsyncSession, course_id: str, *, cache: CardCache
         static = text.cohorts.get(cohort_id)
         if static is None:
             continue
-        number, start_on, end_on, precision, estimated, track, track_en, year = static
+        number, start_on, end_on, precision, estimated, track, track_en, year, apply_until = static
         views.append(CohortView(cohort_id, number, start_on, end_on, precision, capacity, estimated, taken or 0,
-                                track, track_en, status, year))
+                                track, track_en, status, year, apply_until))
     views.sort(key=lambda v: (v.year, v.number))
     fields = list(text.course)
     fields[10] = dict(fields[10] or {})  # eligibility: a fresh dict per card

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from db.models import Cohort, Course, Enrollment, Profile
 from db.outbox import Notice, enqueue
 
 ACTIVE = ("pending", "confirmed", "waitlisted")  # a request that is still alive
+DEADLINE_DAYS = 7  # a day-dated cohort's default 신청 마감: a week before it starts
 NOTICE_KIND = "enrollment_status"
 NOTICE_PRIORITY = -1  # personal notices go before broadcasts
 
@@ -59,9 +60,10 @@ class EnrollmentView:
     year: int = 0  # the cohort's plan year
 
     def display_status(self, today: date) -> str:
-        """`completed` once a confirmed cohort has ended; otherwise the stored status."""
+        """`ended` for a confirmed seat in a cohort that is over but whose completion staff have not recorded
+        (completed and no_show are recorded, never assumed); otherwise the stored status."""
         if self.status == "confirmed" and self.end_on < today:
-            return "completed"
+            return "ended"
         return self.status
 
     def can_cancel(self, today: date) -> bool:
@@ -108,6 +110,7 @@ class Terms:
     refusal: Refusal | None = None
     existing: EnrollmentView | None = None
     capacity_estimated: bool = False  # the report gives the cohort size only roughly
+    deadline: date | None = None  # the last day to apply
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,20 @@ class QueueCourse:
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
+def application_deadline(start_on: date, precision: str, apply_until: date | None) -> date | None:
+    """The last day to apply: the plan's own date, else a week before a day-dated start; none for a cohort the
+    plan dates only by month, quarter or year (its exact day is not known yet)."""
+    if apply_until is not None:
+        return apply_until
+    return start_on - timedelta(days=DEADLINE_DAYS) if precision == "day" else None
+
+
+def past_deadline(cohort: Cohort, today: date) -> date | None:
+    """The deadline when it has passed on `today`, else None."""
+    deadline = application_deadline(cohort.start_on, cohort.precision, cohort.apply_until)
+    return deadline if deadline is not None and today > deadline else None
+
+
 def started(start_on: date, end_on: date, precision: str, today: date) -> bool:
     """Has the cohort begun? Exact dates: from its first day. A period the report gives only as a month,
     quarter or year (exact day to be announced): only once the period is over, so nobody is refused early."""
@@ -221,9 +238,10 @@ async def _existing(session: AsyncSession, user_id: int, cohort_id: int) -> Enro
     )).scalar_one_or_none()
 
 
-async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Course, today: date
-                 ) -> tuple[Refusal | None, EnrollmentView | None, str | None]:
-    """(refusal, existing request shown with it, duplicate?) — the checks shared by preview and request."""
+async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Course, today: date, *,
+                 staff_adds: bool = False) -> tuple[Refusal | None, EnrollmentView | None, str | None]:
+    """(refusal, existing request shown with it, duplicate?) — the checks shared by preview and request.
+    After the application deadline only staff can add people (the waitlist closes too)."""
     existing = await _existing(session, user_id, cohort.id)
     if existing is not None and existing.status not in ("cancelled",):
         return None, _view(existing, cohort, course, await _position(session, existing)), "duplicate"
@@ -231,6 +249,9 @@ async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Co
         return Refusal("closed", {}), None, None
     if started(cohort.start_on, cohort.end_on, cohort.precision, today):
         return Refusal("started", {}), None, None
+    closed_on = past_deadline(cohort, today)
+    if closed_on is not None and not staff_adds:
+        return Refusal("deadline", {"day": closed_on.isoformat()}), None, None
     profile = await get_profile(session, user_id)
     if profile is None:
         return Refusal("profile_needed", {}), None, None
@@ -266,7 +287,8 @@ async def preview(session: AsyncSession, *, user_id: int, cohort_id: int, today:
         would, position = "waitlisted", waiting + 1
     return Terms(cohort.id, course.id, course.title, course.title_en, cohort.number, cohort.start_on, cohort.end_on,
                  cohort.precision, course.delivery, course.approval, cohort.track, cohort.track_en, cohort.capacity,
-                 left, dict(course.eligibility or {}), would, position, refusal, existing, cohort.capacity_estimated)
+                 left, dict(course.eligibility or {}), would, position, refusal, existing, cohort.capacity_estimated,
+                 application_deadline(cohort.start_on, cohort.precision, cohort.apply_until))
 
 
 async def _counts(session: AsyncSession, cohort_id: int) -> tuple[int, int, int]:
@@ -286,7 +308,7 @@ async def people_waiting(session: AsyncSession, cohort_id: int) -> int:
 
 
 async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, now: datetime,
-                       details: dict | None = None) -> EnrollOutcome:
+                       details: dict | None = None, staff_adds: bool = False) -> EnrollOutcome:
     """Ask for a seat. Auto-approved courses confirm while seats last, staff-approved ones hold a seat as pending;
     a full cohort puts the person on its waitlist (order assigned under the lock)."""
     found = (await session.execute(
@@ -297,7 +319,8 @@ async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, n
         return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
     # The person's own checks (profile, eligibility, overlaps, an earlier request) need no lock: they do not
     # depend on other people. A racing request of the same person is caught below by the unique constraint.
-    refusal, existing, duplicate = await _judge(session, user_id, found[0], found[1], now.date())
+    refusal, existing, duplicate = await _judge(session, user_id, found[0], found[1], now.date(),
+                                                staff_adds=staff_adds)
     if duplicate:
         return EnrollOutcome("duplicate", existing=existing, position=existing.position if existing else None)
     if refusal is not None:
@@ -344,6 +367,18 @@ async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, n
         return EnrollOutcome("duplicate", existing=view, position=view.position, promoted=promoted)
     view = _view(row, cohort, course, position)
     return EnrollOutcome(status, enrollment=view, position=position, promoted=promoted)
+
+
+async def add_by_staff(session: AsyncSession, *, actor: Actor, user_id: int, cohort_id: int,
+                       now: datetime) -> EnrollOutcome:
+    """Staff put a person into a cohort, also after its application deadline (a seat while there is one, else the
+    waitlist, like anyone); the person's own conditions still apply. Audited."""
+    await require_staff(session, actor, "enrollment.add")
+    outcome = await request_seat(session, user_id=user_id, cohort_id=cohort_id, now=now, staff_adds=True)
+    if outcome.enrollment is not None:
+        await record(session, actor, "enrollment.add", now=now, target=f"enrollment:{outcome.enrollment.id}",
+                     subjects=1, detail={"status": outcome.status})
+    return outcome
 
 
 async def _fill_free_seats(session: AsyncSession, cohort: Cohort, course: Course, now: datetime,

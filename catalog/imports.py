@@ -39,7 +39,8 @@ SEAT_HOLDING = ("confirmed", "pending")
 
 COURSE_REQUIRED = ("id", "title", "category", "topic", "delivery")
 COURSE_OPTIONAL = ("title_en", "duration_ko", "duration_en", "hours", "audience", "audience_en", "approval",
-                   "keywords", "keywords_en", "aliases", "description", "description_en", "source", "active")
+                   "keywords", "keywords_en", "aliases", "description", "description_en", "source", "active",
+                   "venue", "online_link", "bring")
 COHORT_REQUIRED = ("course_id", "no", "start")
 COHORT_OPTIONAL = ("year", "end", "precision", "capacity", "capacity_estimated", "track", "track_en", "status",
                    "apply_until")
@@ -376,6 +377,9 @@ def _course_row(row: dict) -> dict:
     take("description_en", lambda v: _text(v) or None)
     take("source", lambda v: _limited(v, 16) or None)
     take("active", _bool)
+    take("venue", lambda v: _limited(v, 200) or None)
+    take("online_link", lambda v: _limited(v, 300) or None)
+    take("bring", lambda v: _text(v) or None)
     if bads:
         raise _RowProblems(bads)
     return out
@@ -449,7 +453,7 @@ COURSE_DB_FIELDS = {
     "duration_ko": "duration_ko", "duration_en": "duration_en", "hours": "hours", "audience": "audience",
     "audience_en": "audience_en", "approval": "approval", "keywords": "keywords", "keywords_en": "keywords_en",
     "aliases": "aliases", "description": "description", "description_en": "description_en", "source": "source",
-    "active": "active",
+    "active": "active", "venue": "venue", "online_link": "online_link", "bring": "bring",
 }
 
 

@@ -45,7 +45,8 @@ def _course_cells(c: Course) -> list[Any]:
         "audience": c.audience, "audience_en": c.audience_en, "approval": c.approval,
         "keywords": ", ".join(c.keywords or []), "keywords_en": ", ".join(c.keywords_en or []),
         "aliases": ", ".join(c.aliases or []), "description": c.description, "description_en": c.description_en,
-        "source": c.source, "active": bool(c.active),
+        "source": c.source, "active": bool(c.active), "venue": c.venue, "online_link": c.online_link,
+        "bring": c.bring,
     }
     return [values[k] if values[k] != "" else None for k in COURSE_COLUMNS]
 

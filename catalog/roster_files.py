@@ -15,6 +15,7 @@ COLUMNS = (
 STATUS_NAMES = {
     "pending": N_("pending approval"), "confirmed": N_("confirmed"), "waitlisted": N_("waitlisted"),
     "rejected": N_("rejected"), "cancelled": N_("cancelled"), "completed": N_("completed"),
+    "no_show": N_("did not attend"), "ended": N_("ended, completion not recorded"),
 }
 
 
@@ -42,7 +43,8 @@ def roster_table(rows, tr, today=None) -> list[list]:
         header.append(tr("Family programme"))
     table: list[list] = [header]
     for r, d in zip(rows, details):
-        status = "completed" if r.status == "confirmed" and today is not None and r.end_on < today else r.status
+        # Completion is what staff recorded; a finished cohort without a record says so, never "completed".
+        status = "ended" if r.status == "confirmed" and today is not None and r.end_on < today else r.status
         row = [
             r.full_name, r.department, r.rank, r.employee_no, r.cohort_number, r.track or "", r.start_on, r.end_on,
             tr.period(r.start_on, r.end_on, r.precision), tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status,

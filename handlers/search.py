@@ -132,10 +132,16 @@ def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, lis
             seats = _("{left} of about {capacity} seats left (estimate)", left=c.seats_left, capacity=c.capacity)
         else:
             seats = _("{left} of {capacity} seats left", left=c.seats_left, capacity=c.capacity)
+        deadline = c.deadline
+        closed = deadline is not None and today > deadline
         if started(c.start_on, c.end_on, c.precision, today):
             seats = _("under way or over, no more requests")
+        elif closed:
+            seats = _("applications closed on {day}", day=tr.date(deadline))
+        elif deadline is not None:
+            seats += " · " + _("apply by {day}", day=tr.date(deadline))
         lines.append(_("#{number}: {when}{track} · {seats}", number=c.number, when=when, track=track, seats=seats))
-        if c.status == "open" and not started(c.start_on, c.end_on, c.precision, today):
+        if c.status == "open" and not closed and not started(c.start_on, c.end_on, c.precision, today):
             buttons.append(Button(_("Apply #{number}", number=c.number), cb("enr", c.id)))
     keyboard = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), keyboard

@@ -67,6 +67,8 @@ STATUS = {
     "rejected": N_("❌ not approved"),
     "cancelled": N_("cancelled"),
     "completed": N_("🎓 completed"),
+    "no_show": N_("did not attend"),
+    "ended": N_("🏁 ended (completion not recorded yet)"),
 }
 
 # Preset reasons a staff member can pick with one press (stored as the English text, shown translated).

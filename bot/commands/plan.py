@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.commands.imports import register
 from bot.settings import Settings
 from db.access import Actor
 
@@ -236,3 +237,43 @@ async def cmd_plan_years(args) -> int:
         mark = "  ← current plan" if y.year == current else ""
         print(f"{y.year}  {state:9}  {y.cohorts:4} cohorts  {y.rounds:3} exam rounds{mark}")
     return 0
+
+
+async def import_attendance_file(path: Path, dry_run: bool) -> int:
+    """`hrdbot import attendance FILE [--dry-run]`: who completed a cohort and who did not come."""
+    from catalog.attendance import import_attendance
+    from catalog.imports import FileProblem, read_table
+    from catalog.plan import current_year
+    from db.session import session_scope
+    from handlers.broadcasts.files import render_problem
+    from locales import translator
+
+    settings = Settings.from_env()
+    tr = translator(settings.locale)
+    now = settings.clock().now()
+    engine, sessionmaker = await _open(settings)
+    try:
+        async with session_scope(sessionmaker) as session:
+            try:
+                table = read_table(path.name, path.read_bytes())
+                result = await import_attendance(session, table, now, actor=Actor.operator(), dry_run=dry_run,
+                                                 default_year=await current_year(session, now.date()))
+            except FileProblem as exc:
+                print(render_problem(exc.problem, tr, path.name), file=sys.stderr)
+                return 1
+    finally:
+        await engine.dispose()
+    if not result.ok:
+        for problem in result.plan.errors:
+            print(f"{path.name}: {problem.render(tr)}", file=sys.stderr)
+        print(f"import attendance: {len(result.plan.errors)} problem(s) in {result.plan.rows} row(s); "
+              "nothing was changed", file=sys.stderr)
+        return 1
+    completed = sum(c.new == "completed" for c in result.changes)
+    verb = "would record" if dry_run else "recorded"
+    print(f"import attendance: {verb} {completed} completed and {len(result.changes) - completed} did not attend "
+          f"({result.plan.rows - len(result.changes)} row(s) already so)")
+    return 0
+
+
+register("attendance", import_attendance_file, "who completed a cohort: course_id, year, no, employee_no, result")

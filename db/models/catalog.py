@@ -32,6 +32,10 @@ class Course(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(16), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # What the course-start reminders say (per course, set in the plan file): where, the online link, what to bring.
+    venue: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    online_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    bring: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -96,7 +100,7 @@ class Enrollment(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
-    # pending | confirmed | waitlisted | rejected | cancelled | completed
+    # pending | confirmed | waitlisted | rejected | cancelled | completed | no_show (the last two recorded by staff)
     status: Mapped[str] = mapped_column(String(12))
     waitlist_seq: Mapped[int | None] = mapped_column(BigInteger)
     requested_at: Mapped[datetime]
@@ -104,6 +108,28 @@ class Enrollment(Base):
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(default=dict)  # e.g. retirement sign-up answers
+    # A waitlist entry that is a move: the person keeps this other enrollment's seat until promoted here.
+    moving_from: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CourseReminder(Base):
+    """A course-start reminder (D-3, D-1) of one confirmed enrollment: unique per (enrollment, offset)."""
+
+    __tablename__ = "course_reminders"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "offset_key"),
+        Index("ix_course_reminders_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(BigId, ForeignKey("enrollments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    offset_key: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime]
+    starts_at: Mapped[datetime]  # after this, a missed reminder is expired, not sent
+    status: Mapped[str] = mapped_column(String(12), default="planned")  # planned | sent | expired | cancelled
+    processed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class TopicSubscription(Base):

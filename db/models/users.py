@@ -49,3 +49,16 @@ class Profile(Base):
     hired_on: Mapped[date | None] = mapped_column(Date)
     retirement_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime]
+
+
+class NotificationChoice(Base):
+    """A person's choice about one kind of notice: course_start (reminders; off after the opt-out press) or
+    pending_digest (staff: the hourly digest of new requests; `since` = what the last digest covered)."""
+
+    __tablename__ = "notification_choices"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    enabled: Mapped[bool]
+    since: Mapped[datetime | None]
+    updated_at: Mapped[datetime]

@@ -37,6 +37,8 @@ def terms_text(t: Turn, terms: svc.Terms) -> str:
     if note:
         lines.append(_("Who may apply: {note}", note=note))
     lines.append(_("Policy: {policy}", policy=label(APPROVAL, terms.approval, tr)))
+    if terms.deadline is not None and terms.refusal is None:
+        lines.append(_("Apply by: {day}", day=tr.date(terms.deadline)))
     lines.append("")
     if terms.would_be == "confirmed":
         lines.append(_("A seat is free: confirm and it is yours."))

@@ -76,6 +76,9 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
         return _("Sorry, this cohort is not taking requests.")
     if code == "started":
         return _("Sorry, this cohort has already begun, so it no longer takes requests.")
+    if code == "deadline":
+        return _("Applications for this cohort closed on {day}. Please choose a later cohort, or contact the "
+                 "HRD Center.", day=_date(tr, p.get("day")))
     if code == "same_course":
         return _("You already have a request for another cohort of this course.")
     if code == "overlap":

@@ -41,7 +41,9 @@ def status_text(tr: Translator, v: EnrollmentView, today: date) -> str:
 
 
 def view_line(tr: Translator, v: EnrollmentView, today: date) -> str:
-    return f"{view_name(tr, v)} · {view_period(tr, v)}\n   {status_text(tr, v, today)}"
+    """Two lines; the second starts with the plan year, so a history across years reads "2022 · 🎓 completed"."""
+    year = f"{v.year} · " if v.year else ""
+    return f"{view_name(tr, v)} · {view_period(tr, v)}\n   {year}{status_text(tr, v, today)}"
 
 
 def refusal_text(tr: Translator, code: str, params: dict | None = None) -> str:
