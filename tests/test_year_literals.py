@@ -40,7 +40,8 @@ def year_literals(path: Path, rel: str) -> list[str]:
         if not isinstance(node, ast.Constant) or id(node) in skip:
             continue
         value = node.value
-        if isinstance(value, int) and not isinstance(value, bool) and 2010 <= value <= 2099:
+        # Years this bot could name (2048 elsewhere is a buffer size, not a year).
+        if isinstance(value, int) and not isinstance(value, bool) and 2015 <= value <= 2039:
             found.append(f"{rel}:{node.lineno}: {value}")
         elif isinstance(value, str) and YEAR.search(value):
             text = value
