@@ -25,7 +25,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x -m "not e2e"
 
 bench: $(STAMP)
-	for b in search enrollment_rush reminders broadcast updates webhook; do \
+	for b in search enrollment_rush reminders broadcast updates webhook dashboard; do \
 	  [ -f bench/$$b.py ] && $(BIN)/python -m bench.$$b --quick; done; true
 
 clean:

@@ -613,26 +613,33 @@ class RosterRow:
     details: dict = field(default_factory=dict)  # answers given with the request (retirement date, family programme)
 
 
-async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime) -> list[RosterRow] | None:
-    """Every request of a course, by cohort then status, for the coordinator's export. None: unknown course.
-    Staff only, and recorded: the export is a read of personal data."""
+async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime,
+                 cohort_number: int | None = None) -> list[RosterRow] | None:
+    """Every request of a course (or of one of its cohorts), by cohort then status, for the coordinator's export.
+    None: unknown course. Staff only, and recorded: the export is a read of personal data."""
     await require_staff(session, actor, "export.enrollments")
     if await session.get(Course, course_id) is None:
         return None
-    rows = (await session.execute(
-        select(Enrollment, Cohort, Profile).join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
-        .where(Cohort.course_id == course_id)
-        .order_by(Cohort.number, Enrollment.status, Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.id)
-    )).all()
+    stmt = (select(Enrollment, Cohort, Profile).join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
+            .where(Cohort.course_id == course_id)
+            .order_by(Cohort.number, Enrollment.status, Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.id))
+    if cohort_number is not None:
+        stmt = stmt.where(Cohort.number == cohort_number)
+    rows = (await session.execute(stmt)).all()
     out = []
+    waiting: dict[int, int] = {}  # cohort id -> waitlisted rows seen so far (they come in waitlist order)
     for e, c, p in rows:
+        position = None
+        if e.status == "waitlisted" and e.waitlist_seq is not None:
+            position = waiting[c.id] = waiting.get(c.id, 0) + 1  # one query for the roster, not one per person
         out.append(RosterRow(
             p.full_name if p else "", p.department if p else "", p.rank if p else "", (p.employee_no or "") if p else "",
-            c.number, c.start_on, c.end_on, c.precision, c.track, e.status, await _position(session, e),
+            c.number, c.start_on, c.end_on, c.precision, c.track, e.status, position,
             e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
         ))
-    await record(session, actor, "export.enrollments", now=now, target=f"course:{course_id}",
+    target = f"course:{course_id}" + (f"#{cohort_number}" if cohort_number is not None else "")
+    await record(session, actor, "export.enrollments", now=now, target=target,
                  subjects=len({e.user_id for e, _c, _p in rows}), detail={"rows": len(out)})
     return out
 

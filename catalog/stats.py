@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.courses import SEAT_HOLDING
@@ -69,20 +69,21 @@ async def requests_per_day(session: AsyncSession, today: date, days: int = 30) -
 
 
 async def fill_by_category(session: AsyncSession, year: int) -> tuple[CategoryFill, ...]:
-    taken = (select(Enrollment.cohort_id, func.count().label("n")).where(Enrollment.status.in_(SEAT_HOLDING))
-             .group_by(Enrollment.cohort_id).subquery())
-    rows = (await session.execute(
-        select(Course.category, func.sum(Cohort.capacity), func.sum(func.coalesce(taken.c.n, 0)))
-        .join(Cohort, Cohort.course_id == Course.id).join(taken, taken.c.cohort_id == Cohort.id, isouter=True)
-        .where(Cohort.capacity.is_not(None), Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31))
-        .group_by(Course.category)
-    )).all()
+    """Seats held (confirmed + pending) against seats offered, per top-level category, for cohorts with a limit."""
+    in_year = (Cohort.capacity.is_not(None), Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31))
+    seats = (await session.execute(
+        select(Course.category, func.sum(Cohort.capacity)).join(Cohort, Cohort.course_id == Course.id)
+        .where(*in_year).group_by(Course.category))).all()
+    taken = dict((await session.execute(
+        select(Course.category, func.count()).select_from(Enrollment).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id).where(Enrollment.status.in_(SEAT_HOLDING), *in_year)
+        .group_by(Course.category))).all())
     merged: dict[str, list[int]] = {}
-    for category, capacity, n in rows:
+    for category, capacity in seats:
         top = (category or "").split("/")[0] or "-"
         acc = merged.setdefault(top, [0, 0])
         acc[0] += int(capacity or 0)
-        acc[1] += int(n or 0)
+        acc[1] += int(taken.get(category, 0))
     return tuple(sorted((CategoryFill(k, c, t) for k, (c, t) in merged.items()), key=lambda f: -f.rate))
 
 
@@ -136,8 +137,16 @@ class CoursePage:
         return self.offset + self.limit < self.total
 
 
-def _status_sum(status: str):
-    return func.sum(case((Enrollment.status == status, 1), else_=0))
+COUNTED = ("confirmed", "pending", "waitlisted")
+
+
+def _by_status(rows) -> dict:
+    """(key, status, n) rows → key → (confirmed, pending, waitlisted)."""
+    out: dict = {}
+    for key, status, n in rows:
+        acc = out.setdefault(key, [0, 0, 0])
+        acc[COUNTED.index(status)] += int(n)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 async def course_page(session: AsyncSession, *, year: int, text: str = "", offset: int = 0,
@@ -161,11 +170,13 @@ async def course_page(session: AsyncSession, *, year: int, text: str = "", offse
         select(Cohort.course_id, func.count(), func.sum(Cohort.capacity), func.count(Cohort.capacity))
         .where(Cohort.course_id.in_(ids), *in_year).group_by(Cohort.course_id)
     )).all()}
-    requests = {r[0]: r[1:] for r in (await session.execute(
-        select(Cohort.course_id, _status_sum("confirmed"), _status_sum("pending"), _status_sum("waitlisted"))
-        .join(Enrollment, Enrollment.cohort_id == Cohort.id).where(Cohort.course_id.in_(ids), *in_year)
-        .group_by(Cohort.course_id)
-    )).all()}
+    # Grouped by status (not summed with CASE) so the (cohort_id, status) index answers it alone.
+    requests = _by_status((await session.execute(
+        select(Cohort.course_id, Enrollment.status, func.count())
+        .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Cohort.course_id.in_(ids), Enrollment.status.in_(COUNTED), *in_year)
+        .group_by(Cohort.course_id, Enrollment.status)
+    )).all())
     courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars()}
     rows = []
     for course_id in ids:
@@ -205,11 +216,12 @@ class CohortRow:
 
 
 async def cohort_rows(session: AsyncSession, course_id: str) -> tuple[CohortRow, ...]:
-    counts = {r[0]: r[1:] for r in (await session.execute(
-        select(Enrollment.cohort_id, _status_sum("confirmed"), _status_sum("pending"), _status_sum("waitlisted"))
-        .join(Cohort, Cohort.id == Enrollment.cohort_id).where(Cohort.course_id == course_id)
-        .group_by(Enrollment.cohort_id)
-    )).all()}
+    counts = _by_status((await session.execute(
+        select(Enrollment.cohort_id, Enrollment.status, func.count())
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(Cohort.course_id == course_id, Enrollment.status.in_(COUNTED))
+        .group_by(Enrollment.cohort_id, Enrollment.status)
+    )).all())
     out = []
     for c in (await session.execute(select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.number))).scalars():
         confirmed, pending, waitlisted = counts.get(c.id, (0, 0, 0))

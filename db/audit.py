@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.access import Actor, require_staff, role_of
 from db.models import AuditEntry
 
+COUNT_CAP = 10_000  # the audit page counts matches up to this many
 MIN_KEEP = timedelta(days=731)  # two years, whatever the leap days: the law's minimum, also enforced by the trigger
 
 
@@ -74,10 +75,14 @@ async def purge_expired(session: AsyncSession, *, now: datetime, keep: timedelta
 @dataclass(frozen=True)
 class AuditPage:
     rows: tuple[AuditRow, ...]
-    total: int
+    total: int  # capped at COUNT_CAP + 1 ("10,000+"): counting 100,000 rows on every page view buys nothing
     offset: int
     limit: int
     actions: tuple[str, ...]  # every action recorded (the filter's choices)
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
 
     @property
     def has_next(self) -> bool:
@@ -101,17 +106,24 @@ def _filters(actor: str | None, action: str | None, since: datetime | None, unti
     return where
 
 
+async def recorded_actions(session: AsyncSession) -> tuple[str, ...]:
+    return tuple((await session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action))).scalars())
+
+
 async def search(session: AsyncSession, viewer: Actor, *, actor: str | None = None, action: str | None = None,
                  since: datetime | None = None, until: datetime | None = None, offset: int = 0,
-                 limit: int = 50) -> AuditPage:
-    """Newest first, filtered, one page (the dashboard's audit page). Staff only."""
+                 limit: int = 50, actions: tuple[str, ...] | None = None) -> AuditPage:
+    """Newest first, filtered, one page (the dashboard's audit page). Staff only. `actions`: the filter's choices
+    when the caller has them already (they change rarely; listing them scans the table)."""
     await require_staff(session, viewer, "audit.view")
     where = _filters(actor, action, since, until)
-    total = (await session.execute(select(func.count()).select_from(AuditEntry).where(*where))).scalar_one()
+    matching_ids = select(AuditEntry.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = (await session.execute(select(func.count()).select_from(matching_ids))).scalar_one()
     found = (await session.execute(select(AuditEntry).where(*where).order_by(AuditEntry.id.desc())
                                    .offset(max(offset, 0)).limit(limit))).scalars()
-    actions = tuple((await session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action))).scalars())
-    return AuditPage(tuple(_row(e) for e in found), total, max(offset, 0), limit, actions)
+    rows = tuple(_row(e) for e in found)
+    return AuditPage(rows, max(total, offset + len(rows)), max(offset, 0), limit,
+                     actions if actions is not None else await recorded_actions(session))
 
 
 async def matching(session: AsyncSession, viewer: Actor, *, actor: str | None = None, action: str | None = None,

@@ -59,9 +59,15 @@ def meters(bars: Sequence[Bar], *, name: str, width: int = 640, row: int = 26) -
         out.append(f'<rect class="bar{" full" if b.value >= 1 else ""}" x="{label_w}" y="{y + 3}" '
                    f'width="{plot_w * share:.1f}" height="{row - 10}" rx="3"><title>{escape(b.title)}</title></rect>')
         out.append(f'<text class="value" x="{width - 4}" y="{y + row * 0.55:.1f}" text-anchor="end">'
-                   f'{round(b.value * 100)}%</text>')
+                   f'{_percent(b.value)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _percent(share: float) -> str:
+    """Small shares keep a decimal, so 0.4 % is not shown as an empty 0 %."""
+    pct = share * 100
+    return f"{pct:.1f}%" if 0 < pct < 10 else f"{round(pct)}%"
 
 
 def _clip(text: str, n: int) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +26,7 @@ class WebConfig:
     # (kind, params, language) → notifications.messages.Rendered: the bot's own renderer, injected by bot/ (web/
     # never imports handlers/), so a broadcast preview is exactly the message people will get.
     render_notice: Callable[[str, dict, str], Any] | None = None
+    cache: dict = field(default_factory=dict)  # per process: the overview's figures for a minute
 
     @property
     def secure_cookies(self) -> bool:

@@ -16,6 +16,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     serve = actions.add_parser("serve", help="serve the dashboard (HRDBOT_PUBLIC_URL is where people reach it)")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=1, help="processes (sessions are rows: any of them serves anyone)")
     serve.set_defaults(func=cmd_serve)
 
 
@@ -48,23 +49,50 @@ async def cmd_link(args) -> int:
     return 0
 
 
-async def cmd_serve(args) -> int:
-    from bot.commands.core import _open
-    from web.app import create_app, listen_socket, server
+def asgi_app():
+    """The dashboard app of one worker process (`--workers N`): settings from the environment, its own engine."""
+    from db.session import make_engine, make_sessionmaker
+    from web.app import create_app
 
     settings = Settings.from_env()
-    engine, sessionmaker = await _open(settings)
+    return create_app(web_config(settings, make_sessionmaker(make_engine(settings.database_url)), settings.clock()))
+
+
+def cmd_serve(args) -> int:
+    import asyncio
+
+    from bot.commands.core import _open
+
+    settings = Settings.from_env()
+
+    async def prepare() -> None:  # migrate and seed once, before any worker starts
+        engine, _maker = await _open(settings)
+        await engine.dispose()
+
+    asyncio.run(prepare())
+    print(f"staff dashboard on http://{args.host}:{args.port}/dashboard/ "
+          f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
+    if args.workers > 1:
+        import uvicorn
+
+        uvicorn.run("bot.commands.dashboard:asgi_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="warning", access_log=False, server_header=False)
+        return 0
+    return asyncio.run(_serve_here(args, settings))
+
+
+async def _serve_here(args, settings: Settings) -> int:
+    from db.session import make_engine, make_sessionmaker
+    from web.app import create_app, listen_socket, server
+
     try:
         sock = listen_socket(args.host, args.port)
     except OSError as exc:
-        await engine.dispose()
         print(f"hrdbot dashboard: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
         return 2
-    app = create_app(web_config(settings, sessionmaker, settings.clock()))
-    print(f"staff dashboard on http://{args.host}:{sock.getsockname()[1]}/dashboard/ "
-          f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
+    engine = make_engine(settings.database_url)
     try:
-        await server(app).serve(sockets=[sock])
+        await server(create_app(web_config(settings, make_sessionmaker(engine), settings.clock()))).serve(sockets=[sock])
     finally:
         await engine.dispose()
     return 0

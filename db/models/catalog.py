@@ -95,6 +95,9 @@ class Enrollment(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "cohort_id"),
         Index("ix_enrollments_cohort_status", "cohort_id", "status"),
+        # The staff dashboard: pending/waitlisted lists and counts by status, requests per day.
+        Index("ix_enrollments_status_cohort", "status", "cohort_id"),
+        Index("ix_enrollments_requested_at", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -39,7 +39,11 @@ def _form_values(ctx: Ctx) -> dict:
 async def audit_list(ctx: Ctx) -> Response:
     page = page_number(ctx)
     size = ctx.config.page_size
-    found = await audit.search(ctx.session, ctx.actor, **_filters(ctx), offset=(page - 1) * size, limit=size)
+    cached = ctx.config.cache.get("audit_actions")
+    actions = cached[1] if cached and ctx.now - cached[0] < timedelta(minutes=1) else None
+    found = await audit.search(ctx.session, ctx.actor, **_filters(ctx), offset=(page - 1) * size, limit=size,
+                               actions=actions)
+    ctx.config.cache["audit_actions"] = (ctx.now, found.actions) if actions is None else cached
     values = _form_values(ctx)
     from urllib.parse import urlencode
 

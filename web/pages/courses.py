@@ -54,7 +54,7 @@ async def cohort_roster(ctx: Ctx) -> Response:
     if course is None or number not in cohorts:
         return ctx.page("missing.html", status=404)
     # roster() checks the role and records the read of personal data (as an export: the same rows).
-    rows = [r for r in await roster(ctx.session, ctx.actor, course.id, now=ctx.now) or [] if r.cohort_number == number]
+    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_number=number) or []
     return ctx.page("roster.html", section="courses", course=course, cohort=cohorts[number], rows=rows,
                     status_label=lambda s: ctx.tr(STATUS_NAMES[s]) if s in STATUS_NAMES else s,
                     rank=lambda r: rank_label(r, ctx.tr) if r else "")
@@ -66,8 +66,7 @@ async def roster_download(ctx: Ctx) -> Response:
     if course is None:
         return ctx.page("missing.html", status=404)
     number = _cohort_number(ctx)
-    rows = [r for r in await roster(ctx.session, ctx.actor, course.id, now=ctx.now) or []
-            if number is None or r.cohort_number == number]
+    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_number=number) or []
     kind = ctx.request.path_params["kind"]
     table = roster_table(rows, ctx.tr, ctx.now.date())
     name = f"{course.id}-{number}" if number is not None else course.id

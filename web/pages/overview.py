@@ -2,6 +2,8 @@
 requests, the next exam dates and broadcasts in progress."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -14,13 +16,25 @@ from web.auth import Ctx, staff_page
 from web.charts import Bar, columns, meters
 
 DAYS = 30
+FRESH = timedelta(minutes=1)  # the overview's aggregates over every request are reused this long per process
+
+
+async def _figures(ctx: Ctx) -> tuple[stats.Overview, datetime]:
+    """The aggregates (a few table scans at 100,000 requests), computed at most once a minute per process."""
+    today = ctx.now.date()
+    cached = ctx.config.cache.get("overview")
+    if cached is not None and cached[0] == today and ctx.now - cached[1] < FRESH:
+        return cached[2], cached[1]
+    figures = await stats.overview(ctx.session, today, DAYS)
+    ctx.config.cache["overview"] = (today, ctx.now, figures)
+    return figures, ctx.now
 
 
 @staff_page
 async def overview(ctx: Ctx) -> Response:
     _ = ctx.tr
     today = ctx.now.date()
-    figures = await stats.overview(ctx.session, today, DAYS)
+    figures, as_of = await _figures(ctx)
     per_day = [Bar(f"{d.month}/{d.day}" if (DAYS - 1 - i) % 7 == 0 else "", n,  # a tick a week, ending today
                    _("{day}: {n} requests", day=ctx.tr.date(d), n=n))
                for i, (d, n) in enumerate(figures.requests_per_day)]
@@ -37,7 +51,7 @@ async def overview(ctx: Ctx) -> Response:
             break
     sending = [p for p in await broadcasts.recent(ctx.session, limit=20) if p.unfinished]
     return ctx.page(
-        "overview.html", figures=figures, section="overview",
+        "overview.html", figures=figures, section="overview", as_of=as_of,
         requests_chart=columns(per_day, name=_("Requests per day, last {days} days", days=DAYS)),
         fill_chart=meters(fill, name=_("Seats taken per category in {year}", year=figures.year)),
         requests_total=sum(n for _d, n in figures.requests_per_day), fill=figures.fill,
