@@ -33,6 +33,7 @@ from db.session import make_engine, make_sessionmaker, session_scope
 NOW = "2022-03-15T10:00"
 STAFF = 9001
 CLIENTS = 8
+COHORT: dict = {}  # the cohort whose roster is read (its id is known once the data is in)
 STATUSES = ("confirmed", "confirmed", "confirmed", "waitlisted", "rejected", "cancelled")
 
 
@@ -66,6 +67,8 @@ async def populate(url: str, *, enrollments: int, cohorts: int, pending: int, au
         async with session_scope(maker) as s:
             cohort_ids = list((await s.execute(select(Cohort.id).where(Cohort.course_id.like("bench-%"))
                                                 .order_by(Cohort.id))).scalars())
+            COHORT["id"] = (await s.execute(select(Cohort.id).where(Cohort.course_id == "bench-0007",
+                                                                   Cohort.number == 3))).scalar_one()
             for start in range(0, people, 5000):
                 ids = range(100_000 + start, 100_000 + min(start + 5000, people))
                 await s.execute(insert(User), [dict(id=i, chat_id=i, first_name=f"U{i}", language="ko", role="user",
@@ -116,7 +119,7 @@ def pages() -> list[tuple[str, str]]:
         ("courses p.1", "/dashboard/courses"),
         ("courses p.2, search", "/dashboard/courses?q=벤치&page=2"),
         ("course", "/dashboard/courses/bench-0007"),
-        ("roster", "/dashboard/courses/bench-0007/cohorts/3"),
+        ("roster", "/dashboard/courses/bench-0007/cohorts/{cohort}"),
         ("broadcasts", "/dashboard/broadcasts"),
         ("exams", "/dashboard/exams"),
         ("audit p.1", "/dashboard/audit"),
@@ -130,7 +133,7 @@ async def browse(base: str, cookie: str, rounds: int, timings: dict[str, list[fl
         for _ in range(rounds):
             for name, path in pages():
                 t0 = time.perf_counter()
-                r = await client.get(path)
+                r = await client.get(path.format(cohort=COHORT["id"]))
                 timings.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
                 if r.status_code != 200:
                     raise RuntimeError(f"{path}: HTTP {r.status_code}")

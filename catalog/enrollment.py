@@ -613,10 +613,10 @@ class RosterRow:
     details: dict = field(default_factory=dict)  # answers given with the request (retirement date, family programme)
 
 
-async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime,
-                 cohort_number: int | None = None) -> list[RosterRow] | None:
-    """Every request of a course (or of one of its cohorts), by cohort then status, for the coordinator's export.
-    None: unknown course. Staff only, and recorded: the export is a read of personal data."""
+async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime, year: int | None = None,
+                 cohort_id: int | None = None) -> list[RosterRow] | None:
+    """Every request of a course (or of its cohorts of one plan year, or of one cohort), by cohort then status, for
+    the coordinator's export. None: unknown course. Staff only, and recorded: the export is a read of personal data."""
     await require_staff(session, actor, "export.enrollments")
     if await session.get(Course, course_id) is None:
         return None
@@ -624,8 +624,10 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
             .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
             .where(Cohort.course_id == course_id)
             .order_by(Cohort.number, Enrollment.status, Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.id))
-    if cohort_number is not None:
-        stmt = stmt.where(Cohort.number == cohort_number)
+    if year is not None:
+        stmt = stmt.where(Cohort.year == year)
+    if cohort_id is not None:
+        stmt = stmt.where(Cohort.id == cohort_id)
     rows = (await session.execute(stmt)).all()
     out = []
     waiting: dict[int, int] = {}  # cohort id -> waitlisted rows seen so far (they come in waitlist order)
@@ -638,7 +640,7 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
             c.number, c.start_on, c.end_on, c.precision, c.track, e.status, position,
             e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
         ))
-    target = f"course:{course_id}" + (f"#{cohort_number}" if cohort_number is not None else "")
+    target = f"cohort:{cohort_id}" if cohort_id is not None else f"course:{course_id}" + (f"/{year}" if year else "")
     await record(session, actor, "export.enrollments", now=now, target=target,
                  subjects=len({e.user_id for e, _c, _p in rows}), detail={"rows": len(out)})
     return out

@@ -69,8 +69,9 @@ async def requests_per_day(session: AsyncSession, today: date, days: int = 30) -
 
 
 async def fill_by_category(session: AsyncSession, year: int) -> tuple[CategoryFill, ...]:
-    """Seats held (confirmed + pending) against seats offered, per top-level category, for cohorts with a limit."""
-    in_year = (Cohort.capacity.is_not(None), Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31))
+    """Seats held (confirmed + pending) against seats offered, per top-level category, for the plan year's cohorts
+    with a limit."""
+    in_year = (Cohort.capacity.is_not(None), Cohort.year == year)
     seats = (await session.execute(
         select(Course.category, func.sum(Cohort.capacity)).join(Cohort, Cohort.course_id == Course.id)
         .where(*in_year).group_by(Course.category))).all()
@@ -102,13 +103,14 @@ async def status_counts(session: AsyncSession) -> dict[str, int]:
     return {status: n for status, n in rows.all()}
 
 
-async def overview(session: AsyncSession, today: date, days: int = 30) -> Overview:
+async def overview(session: AsyncSession, today: date, days: int = 30, *, year: int | None = None) -> Overview:
+    """`year`: the plan year shown (default: the current plan, see catalog.plan.current_year)."""
+    from catalog.plan import current_year
+
+    year = year if year is not None else await current_year(session, today)
     counts = await status_counts(session)
-    cohorts = (await session.execute(
-        select(func.count()).select_from(Cohort)
-        .where(Cohort.start_on >= date(today.year, 1, 1), Cohort.start_on <= date(today.year, 12, 31))
-    )).scalar_one()
-    return Overview(today.year, await requests_per_day(session, today, days), await fill_by_category(session, today.year),
+    cohorts = (await session.execute(select(func.count()).select_from(Cohort).where(Cohort.year == year))).scalar_one()
+    return Overview(year, await requests_per_day(session, today, days), await fill_by_category(session, year),
                     await waitlisted_courses(session), counts.get("pending", 0), counts.get("confirmed", 0), cohorts)
 
 
@@ -151,8 +153,8 @@ def _by_status(rows) -> dict:
 
 async def course_page(session: AsyncSession, *, year: int, text: str = "", offset: int = 0,
                       limit: int = 50) -> CoursePage:
-    """Courses with cohorts starting in `year` (title contains `text`), with their seats and requests."""
-    in_year = [Cohort.start_on >= date(year, 1, 1), Cohort.start_on <= date(year, 12, 31)]
+    """Courses with cohorts in plan year `year` (title contains `text`), with their seats and requests."""
+    in_year = [Cohort.year == year]
     where = list(in_year)
     if text.strip():
         like = f"%{text.strip()}%"
@@ -191,6 +193,7 @@ async def course_page(session: AsyncSession, *, year: int, text: str = "", offse
 @dataclass(frozen=True)
 class CohortRow:
     id: int
+    year: int
     number: int
     start_on: date
     end_on: date
@@ -215,7 +218,8 @@ class CohortRow:
         return "running" if today <= self.end_on else "ended"
 
 
-async def cohort_rows(session: AsyncSession, course_id: str) -> tuple[CohortRow, ...]:
+async def cohort_rows(session: AsyncSession, course_id: str, year: int | None = None) -> tuple[CohortRow, ...]:
+    """The course's cohorts (of one plan year, or all), by year and number, with their requests."""
     counts = _by_status((await session.execute(
         select(Enrollment.cohort_id, Enrollment.status, func.count())
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
@@ -223,8 +227,11 @@ async def cohort_rows(session: AsyncSession, course_id: str) -> tuple[CohortRow,
         .group_by(Enrollment.cohort_id, Enrollment.status)
     )).all())
     out = []
-    for c in (await session.execute(select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.number))).scalars():
+    stmt = select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.year, Cohort.number)
+    if year is not None:
+        stmt = stmt.where(Cohort.year == year)
+    for c in (await session.execute(stmt)).scalars():
         confirmed, pending, waitlisted = counts.get(c.id, (0, 0, 0))
-        out.append(CohortRow(c.id, c.number, c.start_on, c.end_on, c.precision, c.capacity, c.capacity_estimated,
+        out.append(CohortRow(c.id, c.year, c.number, c.start_on, c.end_on, c.precision, c.capacity, c.capacity_estimated,
                              c.track, c.track_en, c.status, int(confirmed or 0), int(pending or 0), int(waitlisted or 0)))
     return tuple(out)

@@ -53,6 +53,13 @@ class Dash:
                 ids.append(out.enrollment_id)
         return ids
 
+    async def cohort_id(self, course_id: str = "dash-test", number: int = 1) -> int:
+        from db.models import Cohort
+
+        async with self.db.sessionmaker() as s:
+            return (await s.execute(select(Cohort.id).where(Cohort.course_id == course_id, Cohort.number == number))
+                    ).scalars().first()
+
     async def statuses(self) -> dict[int, tuple[str, str | None]]:
         async with self.db.sessionmaker() as s:
             rows = await s.execute(select(Enrollment.user_id, Enrollment.status, Enrollment.reason))

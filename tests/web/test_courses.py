@@ -30,9 +30,10 @@ async def test_a_course_shows_each_cohorts_seats_and_a_roster_with_names(dash):
         course = (await c.get("/dashboard/courses/dash-test")).text
         assert "2022년 3월 7일 (월)" in course and "신청 가능" in course
         assert '<td class="num" data-label="남은 자리">7</td>' in course  # 10 seats, 3 held by pending requests
-        roster = (await c.get("/dashboard/courses/dash-test/cohorts/1")).text
+        cohort = await dash.cohort_id()
+        roster = (await c.get(f"/dashboard/courses/dash-test/cohorts/{cohort}")).text
         assert "직원7001" in roster and "E7002" in roster and "승인 대기" in roster
-        assert (await c.get("/dashboard/courses/dash-test/cohorts/9")).status_code == 404
+        assert (await c.get(f"/dashboard/courses/dash-test/cohorts/{cohort + 999}")).status_code == 404
         assert (await c.get("/dashboard/courses/no-such-course")).status_code == 404
 
 
@@ -40,8 +41,9 @@ async def test_the_roster_downloads_are_the_coordinators_export(dash):
     await dash.pending()
     async with dash.client() as c:
         await _signed_in(dash, c)
-        xlsx = await c.get("/dashboard/courses/dash-test/roster.xlsx?cohort=1")
-        csv = await c.get("/dashboard/courses/dash-test/roster.csv")
+        xlsx = await c.get(f"/dashboard/courses/dash-test/roster.xlsx?cohort={await dash.cohort_id()}")
+        csv = await c.get("/dashboard/courses/dash-test/roster.csv?year=2022")
+        assert (await c.get("/dashboard/courses/dash-test/roster.pdf")).status_code == 404
     assert xlsx.headers["content-disposition"] == 'attachment; filename="roster-dash-test-1.xlsx"'
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("이름", "부서", "직급", "직원번호") and {r[0] for r in rows[1:]} == {"직원7001", "직원7002", "직원7003"}
@@ -51,7 +53,7 @@ async def test_the_roster_downloads_are_the_coordinators_export(dash):
 async def test_downloads_and_rosters_need_a_staff_session(dash):
     await dash.pending()
     async with dash.client() as c:
-        for path in ("/dashboard/courses", "/dashboard/courses/dash-test/cohorts/1",
+        for path in ("/dashboard/courses", f"/dashboard/courses/dash-test/cohorts/{await dash.cohort_id()}",
                      "/dashboard/courses/dash-test/roster.xlsx"):
             response = await c.get(path)
             assert response.status_code == 401 and "직원7001" not in response.text

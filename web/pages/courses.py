@@ -4,7 +4,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from catalog import stats
+from catalog import plan, stats
 from catalog.enrollment import roster
 from catalog.roster_files import STATUS_NAMES, roster_table, write_csv, write_xlsx
 from db.models import Course
@@ -15,13 +15,23 @@ from web.pages.pending import page_number
 MAX_QUERY = 60
 
 
+async def _year(ctx: Ctx) -> tuple[int, list]:
+    """The plan year asked for (?year=), else the current plan; and every year there is, for the choice."""
+    known = await plan.years(ctx.session)
+    raw = str(ctx.request.query_params.get("year") or "")
+    if raw.isdigit() and int(raw) in {y.year for y in known}:
+        return int(raw), known
+    return await plan.current_year(ctx.session, ctx.now.date()), known
+
+
 @staff_page
 async def course_list(ctx: Ctx) -> Response:
     q = str(ctx.request.query_params.get("q") or "")[:MAX_QUERY]
     page = page_number(ctx)
     size = ctx.config.page_size
-    found = await stats.course_page(ctx.session, year=ctx.now.year, text=q, offset=(page - 1) * size, limit=size)
-    return ctx.page("courses.html", section="courses", found=found, q=q, page=page, year=ctx.now.year,
+    year, known = await _year(ctx)
+    found = await stats.course_page(ctx.session, year=year, text=q, offset=(page - 1) * size, limit=size)
+    return ctx.page("courses.html", section="courses", found=found, q=q, page=page, year=year, years=known,
                     category=lambda c: category_path(c, ctx.tr))
 
 
@@ -35,27 +45,29 @@ async def course_detail(ctx: Ctx) -> Response:
     course = await _course(ctx)
     if course is None:
         return ctx.page("missing.html", status=404)
-    cohorts = await stats.cohort_rows(ctx.session, course.id)
+    year, known = await _year(ctx)
+    cohorts = await stats.cohort_rows(ctx.session, course.id, year)
     return ctx.page("course.html", section="courses", course=course, cohorts=cohorts, today=ctx.now.date(),
+                    year=year, years=known,
                     delivery=label(DELIVERY, course.delivery, ctx.tr), approval=label(APPROVAL, course.approval, ctx.tr),
                     category=category_path(course.category, ctx.tr))
 
 
-def _cohort_number(ctx: Ctx) -> int | None:
-    raw = str(ctx.request.path_params.get("number") or ctx.request.query_params.get("cohort") or "")
-    return int(raw) if raw.isdigit() else None
+def _number(raw: object) -> int | None:
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 @staff_page
 async def cohort_roster(ctx: Ctx) -> Response:
     course = await _course(ctx)
-    number = _cohort_number(ctx)
-    cohorts = {c.number: c for c in await stats.cohort_rows(ctx.session, course.id)} if course else {}
-    if course is None or number not in cohorts:
+    cohort_id = _number(ctx.request.path_params.get("cohort_id"))
+    cohorts = {c.id: c for c in await stats.cohort_rows(ctx.session, course.id)} if course else {}
+    if course is None or cohort_id not in cohorts:
         return ctx.page("missing.html", status=404)
     # roster() checks the role and records the read of personal data (as an export: the same rows).
-    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_number=number) or []
-    return ctx.page("roster.html", section="courses", course=course, cohort=cohorts[number], rows=rows,
+    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_id=cohort_id) or []
+    return ctx.page("roster.html", section="courses", course=course, cohort=cohorts[cohort_id], rows=rows,
                     status_label=lambda s: ctx.tr(STATUS_NAMES[s]) if s in STATUS_NAMES else s,
                     rank=lambda r: rank_label(r, ctx.tr) if r else "")
 
@@ -65,11 +77,14 @@ async def roster_download(ctx: Ctx) -> Response:
     course = await _course(ctx)
     if course is None:
         return ctx.page("missing.html", status=404)
-    number = _cohort_number(ctx)
-    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_number=number) or []
+    cohort_id = _number(ctx.request.query_params.get("cohort"))
+    year = _number(ctx.request.query_params.get("year"))
+    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, year=year, cohort_id=cohort_id) or []
     kind = ctx.request.path_params["kind"]
     table = roster_table(rows, ctx.tr, ctx.now.date())
-    name = f"{course.id}-{number}" if number is not None else course.id
+    name = "-".join(str(p) for p in (course.id, year, rows[0].cohort_number if cohort_id and rows else None) if p)
+    if kind not in ("xlsx", "csv"):
+        return ctx.page("missing.html", status=404)
     if kind == "xlsx":
         content, media = write_xlsx(table, name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
@@ -82,6 +97,6 @@ def routes() -> list[Route]:
     return [
         Route("/courses", course_list, name="courses"),
         Route("/courses/{course_id}", course_detail, name="course"),
-        Route("/courses/{course_id}/cohorts/{number:int}", cohort_roster, name="roster"),
+        Route("/courses/{course_id}/cohorts/{cohort_id:int}", cohort_roster, name="roster"),
         Route("/courses/{course_id}/roster.{kind:str}", roster_download, name="roster_download"),
     ]

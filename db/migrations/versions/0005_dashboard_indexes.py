@@ -1,13 +1,13 @@
 """indexes for the staff dashboard: enrollments by status and by request time
 
-Revision ID: 0004_dashboard_indexes
-Revises: 0003_dashboard_sessions
+Revision ID: 0005_dashboard_indexes
+Revises: 0004_plan_years
 """
 from alembic import op
 
 
-revision = '0004_dashboard_indexes'
-down_revision = '0003_dashboard_sessions'
+revision = '0005_dashboard_indexes'
+down_revision = '0004_plan_years'
 branch_labels = None
 depends_on = None
 
