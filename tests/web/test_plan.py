@@ -63,3 +63,26 @@ async def test_an_unreadable_file_is_explained(dash):
         page = await c.post("/dashboard/plan", data={"csrf": csrf},
                             files={"file": ("x.csv", b"\x00\x01binary" * 10, "text/csv")})
     assert page.status_code == 422 and "x.csv" in page.text and "Traceback" not in page.text
+
+
+async def test_copy_a_year_into_a_draft_then_publish_it_once(dash):
+    from catalog.plan import is_published
+
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        copied = await c.post("/dashboard/plan/copy", data={"csrf": csrf, "source": "2022", "target": "2023"},
+                              follow_redirects=True)
+        assert "2023년 초안에 복사했습니다" in copied.text and "초안" in copied.text
+        async with dash.db.sessionmaker() as s:
+            assert not await is_published(s, 2023)
+        published = await c.post("/dashboard/plan/publish", data={"csrf": csrf, "year": "2023"}, follow_redirects=True)
+        assert "2023년 교육계획을 공개했습니다" in published.text
+        again = await c.post("/dashboard/plan/publish", data={"csrf": csrf, "year": "2023"}, follow_redirects=True)
+        assert "이미 공개되어 있어 다시 보내지 않았습니다" in again.text
+        refused = await c.post("/dashboard/plan/copy", data={"csrf": csrf, "source": "2022", "target": "2023"},
+                               follow_redirects=True)
+        assert "이미 공개되었습니다" in refused.text
+        forged = await c.post("/dashboard/plan/publish", data={"year": "2024"})
+        assert forged.status_code == 403
+    async with dash.db.sessionmaker() as s:
+        assert await is_published(s, 2023)

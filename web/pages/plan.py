@@ -11,8 +11,11 @@ import hmac
 from starlette.responses import Response
 from starlette.routing import Route
 
+from catalog import plan
 from catalog.imports import MAX_BYTES, FileProblem
+from catalog.planfile import copy_plan
 from notifications.news import import_and_announce
+from notifications.plans import publish_year
 from web.auth import Ctx, staff_page
 
 SHOW = 500  # rows of a diff shown on one page
@@ -23,9 +26,48 @@ def _digest(ctx: Ctx, content: bytes) -> str:
     return hmac.new(ctx.csrf.encode(), content, hashlib.sha256).hexdigest()
 
 
+async def _page(ctx: Ctx, status: int = 200, **values) -> Response:
+    """The plan page: the years (draft or published) with their actions, and the upload form."""
+    values.setdefault("outcome", None)
+    values.setdefault("problem", None)
+    return ctx.page("plan.html", status=status, section="plan", years=await plan.years(ctx.session),
+                    this_year=ctx.now.year, min_year=plan.MIN_YEAR, max_year=plan.MAX_YEAR, msg=ctx.request.query_params.get("msg"),
+                    n=ctx.request.query_params.get("n"), year=ctx.request.query_params.get("year"), **values)
+
+
 @staff_page
 async def plan_form(ctx: Ctx) -> Response:
-    return ctx.page("plan.html", section="plan", outcome=None, problem=None)
+    return await _page(ctx)
+
+
+def _year(raw: object) -> int | None:
+    raw = str(raw or "")
+    return int(raw) if raw.isdigit() and plan.MIN_YEAR <= int(raw) <= plan.MAX_YEAR else None
+
+
+@staff_page
+async def publish(ctx: Ctx) -> Response:
+    """Publish a draft year: its cohorts become visible and course-news subscribers hear once per course."""
+    year = _year(ctx.form.get("year"))
+    if year is None:
+        return ctx.redirect("/plan", msg="bad_year")
+    result = await publish_year(ctx.session, year, ctx.now, actor=ctx.actor)
+    if result.notified:
+        ctx.after_commit(ctx.config.wake_dispatcher)
+    msg = "already" if result.already else "empty" if result.empty else "published"
+    return ctx.redirect("/plan", msg=msg, year=year, n=result.notified)
+
+
+@staff_page
+async def copy(ctx: Ctx) -> Response:
+    """Copy a year's cohorts to another year as a draft (same weekday, shifted a year), to edit and publish."""
+    source, target = _year(ctx.form.get("source")), _year(ctx.form.get("target"))
+    if source is None or target is None or source == target:
+        return ctx.redirect("/plan", msg="bad_year")
+    result = await copy_plan(ctx.session, source, target, ctx.now, actor=ctx.actor)
+    if result.refused:
+        return ctx.redirect("/plan", msg=result.refused, year=target)
+    return ctx.redirect("/plan", msg="copied", year=target, n=len(result.added))
 
 
 @staff_page
@@ -44,26 +86,27 @@ async def plan_check(ctx: Ctx) -> Response:
         except ValueError:
             content = b""
         if not content or not hmac.compare_digest(str(form.get("digest") or ""), _digest(ctx, content)):
-            return ctx.page("plan.html", section="plan", outcome=None, problem="stale", status=400)
+            return await _page(ctx, 400, problem="stale")
         apply = True
     if not content:
-        return ctx.page("plan.html", section="plan", outcome=None, problem="no_file", status=400)
+        return await _page(ctx, 400, problem="no_file")
     if len(content) > MAX_BYTES:
-        return ctx.page("plan.html", section="plan", outcome=None, problem="too_big", status=413)
+        return await _page(ctx, 413, problem="too_big")
     try:
         outcome = await import_and_announce(ctx.session, name, content, ctx.now, actor=ctx.actor, dry_run=not apply)
     except FileProblem as exc:
-        return ctx.page("plan.html", section="plan", outcome=None, problem="file", status=422,
-                        file_problem=exc.problem.render(ctx.tr), name=name)
+        return await _page(ctx, 422, problem="file", file_problem=exc.problem.render(ctx.tr), name=name)
     if outcome.result.applied:
         ctx.after_commit(ctx.config.wake_dispatcher)
-    plan = outcome.result.plan
-    return ctx.page("plan.html", section="plan", outcome=outcome, plan=plan, name=name, problem=None,
-                    show=SHOW, errors=[(e.row, e.column, ctx.tr(e.message, **e.values)) for e in plan.errors[:SHOW]],
-                    changes=[c for c in plan.changes if c.action != "unchanged"][:SHOW],
-                    carried=base64.b64encode(content).decode("ascii") if plan.ok and not apply else "",
-                    digest=_digest(ctx, content))
+    found = outcome.result.plan
+    return await _page(ctx, outcome=outcome, plan=found, name=name,
+                       show=SHOW, errors=[(e.row, e.column, ctx.tr(e.message, **e.values)) for e in found.errors[:SHOW]],
+                       changes=[c for c in found.changes if c.action != "unchanged"][:SHOW],
+                       carried=base64.b64encode(content).decode("ascii") if found.ok and not apply else "",
+                       digest=_digest(ctx, content))
 
 
 def routes() -> list[Route]:
-    return [Route("/plan", plan_form, name="plan"), Route("/plan", plan_check, methods=["POST"], name="plan_check")]
+    return [Route("/plan", plan_form, name="plan"), Route("/plan", plan_check, methods=["POST"], name="plan_check"),
+            Route("/plan/publish", publish, methods=["POST"], name="plan_publish"),
+            Route("/plan/copy", copy, methods=["POST"], name="plan_copy")]
