@@ -65,10 +65,15 @@ def dashboard_mount() -> Mount:
     return Mount(PREFIX, routes=dashboard_routes())
 
 
+def exception_handlers() -> dict:
+    """Plain pages instead of Starlette's defaults (a host app serving the dashboard passes these too)."""
+    return {HTTPException: not_found, Forbidden: forbidden, 500: server_error}
+
+
 def create_app(config: WebConfig) -> Starlette:
     app = Starlette(
         routes=[Route("/", lambda _r: RedirectResponse(f"{PREFIX}/", status_code=303)), dashboard_mount()],
-        exception_handlers={HTTPException: not_found, Forbidden: forbidden, 500: server_error},
+        exception_handlers=exception_handlers(),
     )
     app.state.dashboard = config
     return app

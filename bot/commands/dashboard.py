@@ -49,6 +49,18 @@ async def cmd_link(args) -> int:
     return 0
 
 
+def web_parts(settings: Settings):
+    """What `hrdbot web` serves for the dashboard beside the webhook: its routes under /dashboard, a start hook
+    that hands it the runtime's database and clock, and its plain error pages."""
+    from web.app import dashboard_mount, exception_handlers
+
+    def on_start(app, runtime) -> None:
+        services = runtime.services
+        app.state.dashboard = web_config(settings, services.sessionmaker, services.clock)
+
+    return [dashboard_mount()], [on_start], exception_handlers()
+
+
 def asgi_app():
     """The dashboard app of one worker process (`--workers N`): settings from the environment, its own engine."""
     from db.session import make_engine, make_sessionmaker
