@@ -93,11 +93,6 @@ async def _preflight(settings: Settings, role: str) -> str | None:
             or await _check_telegram(settings, role))
 
 
-def dashboard_routes(settings: Settings) -> list:
-    """Extra Starlette routes served by `hrdbot web` beside the webhook (the staff dashboard plugs in here)."""
-    return []
-
-
 def cmd_web(args) -> int:
     from bot.web import build_asgi, require_secret, serve, webhook_path
 
@@ -107,7 +102,10 @@ def cmd_web(args) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    app = build_asgi(settings, extra_routes=dashboard_routes(settings))
+    from bot.commands.dashboard import web_parts
+
+    routes, on_start, handlers = web_parts(settings)  # the staff dashboard under /dashboard
+    app = build_asgi(settings, extra_routes=routes, on_start=on_start, exception_handlers=handlers)
     asyncio.run(serve(app, host=args.host, port=args.port))
     return 0
 

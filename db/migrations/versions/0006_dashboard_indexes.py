@@ -1,13 +1,13 @@
 """indexes for the staff dashboard: enrollments by status and by request time
 
-Revision ID: 0005_dashboard_indexes
-Revises: 0004_plan_years
+Revision ID: 0006_dashboard_indexes
+Revises: 0005_process_roles
 """
 from alembic import op
 
 
-revision = '0005_dashboard_indexes'
-down_revision = '0004_plan_years'
+revision = '0006_dashboard_indexes'
+down_revision = '0005_process_roles'
 branch_labels = None
 depends_on = None
 
