@@ -97,7 +97,8 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
                 await signin.end_session(session, info.id_hash, now)
                 await session.commit()
                 return refused("not_staff", tr)
-            if form is not None and not hmac.compare_digest(str(form.get("csrf") or ""), info.csrf_token):
+            sent = str(form.get("csrf") or "").encode() if form is not None else b""
+            if form is not None and not hmac.compare_digest(sent, info.csrf_token.encode()):  # bytes: any input
                 await session.rollback()
                 return refused("csrf", tr)
             ctx = Ctx(request, config, session, user, info, tr, now, actor, form)

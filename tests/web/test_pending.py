@@ -78,7 +78,8 @@ async def test_a_forged_post_without_the_csrf_token_is_refused_and_changes_nothi
     ids = await dash.pending()
     async with dash.client() as c:
         await _signed_in(dash, c)
-        for data in ({"ids": ids, "action": "approve"}, {"csrf": "guess", "ids": ids, "action": "approve"}):
+        for data in ({"ids": ids, "action": "approve"}, {"csrf": "guess", "ids": ids, "action": "approve"},
+                     {"csrf": "토큰", "ids": ids, "action": "approve"}):
             refused = await c.post("/dashboard/pending/decide", data=data)
             assert refused.status_code == 403 and "보안 토큰" in refused.text
     assert all(s == "pending" for s, _r in (await dash.statuses()).values())

@@ -85,7 +85,7 @@ async def plan_check(ctx: Ctx) -> Response:
             content = base64.b64decode(str(form.get("content") or ""), validate=True)
         except ValueError:
             content = b""
-        if not content or not hmac.compare_digest(str(form.get("digest") or ""), _digest(ctx, content)):
+        if not content or not hmac.compare_digest(str(form.get("digest") or "").encode(), _digest(ctx, content).encode()):
             return await _page(ctx, 400, problem="stale")
         apply = True
     if not content:
