@@ -36,7 +36,9 @@ async def _terminate_worker_lock(sessionmaker) -> int:
     async with sessionmaker() as s:
         killed = (await s.execute(text(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
-            "WHERE locktype = 'advisory' AND classid = :c AND objid = :o AND granted"),
+            "WHERE locktype = 'advisory' AND classid = :c AND objid = :o AND granted "
+            # advisory locks belong to one database: other test runs on the same server hold their own
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
             {"c": HRDBOT, "o": WORKER})).scalar()
         await s.commit()
     return killed
