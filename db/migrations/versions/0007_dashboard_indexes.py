@@ -1,13 +1,13 @@
 """indexes for the staff dashboard: enrollments by status and by request time
 
-Revision ID: 0006_dashboard_indexes
-Revises: 0005_process_roles
+Revision ID: 0007_dashboard_indexes
+Revises: 0006_enrollment_lifecycle
 """
 from alembic import op
 
 
-revision = '0006_dashboard_indexes'
-down_revision = '0005_process_roles'
+revision = '0007_dashboard_indexes'
+down_revision = '0006_enrollment_lifecycle'
 branch_labels = None
 depends_on = None
 
