@@ -33,6 +33,8 @@ from bot.app import Runtime, build_runtime
 from bot.settings import Settings, SettingsError
 from db.migrate import schema_status
 from handlers.turn import UPDATE_INFO
+from locales import translator
+from locales.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # Telegram's updates are a few KiB; nothing larger is read, let alone parsed
@@ -177,6 +179,8 @@ def build_asgi(settings: Settings, *, extra_routes: Sequence[BaseRoute] = (), ru
     async def lifespan(app: Starlette):
         rt = runtime or await build_runtime(settings, prepare=False, rate_limit=False)
         await rt.app.initialize()  # getMe once; no polling and no job queue here (that is `hrdbot worker`)
+        for language in LANGUAGES:  # parse the catalogs now, not in the first updates (≈ 0.3 s each)
+            translator(language)
         app.state.runtime = rt
         app.state.services = rt.services
         for hook in on_start:
