@@ -214,6 +214,9 @@ class BotApiStandIn:
             self._note_buttons(params)
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}, 0.0
+        if method == "standinReplies":  # not Telegram's: what a stand-in in another process recorded, per chat
+            with self._lock:
+                return 200, {"ok": True, "result": {str(k): v for k, v in self.replies.items()}}, 0.0
         if method in ("setWebhook", "getWebhookInfo", "editMessageText", "editMessageReplyMarkup"):
             with self._lock:
                 self.calls.append((method, dict(params)))
