@@ -80,11 +80,11 @@ class Runtime:
 
 def periodic_jobs() -> list:
     """The scheduler tick's jobs (exam reminders, scheduled broadcasts and their reports). Each: async fn(runtime)."""
-    from notifications import course_start
+    from notifications import course_start, digest
     from notifications.broadcasts import jobs as broadcast_jobs
     from notifications.exams import jobs as exam_jobs
 
-    return [refresh_catalog, *exam_jobs.JOBS, *course_start.JOBS, *broadcast_jobs.JOBS]
+    return [refresh_catalog, *exam_jobs.JOBS, *course_start.JOBS, *digest.JOBS, *broadcast_jobs.JOBS]
 
 
 async def refresh_catalog(runtime: "Runtime") -> None:

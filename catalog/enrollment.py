@@ -58,6 +58,7 @@ class EnrollmentView:
     reason: str | None
     details: dict
     year: int = 0  # the cohort's plan year
+    moving_from: int | None = None  # a waitlist place that is a pending move from this enrollment
 
     def display_status(self, today: date) -> str:
         """`ended` for a confirmed seat in a cohort that is over but whose completion staff have not recorded
@@ -167,14 +168,22 @@ def _view(e: Enrollment, c: Cohort, course: Course, position: int | None = None)
         e.id, e.user_id, e.cohort_id, course.id, course.title, course.title_en, c.number, c.start_on, c.end_on,
         c.precision, course.delivery, course.approval, c.track, c.track_en, e.status,
         position if e.status == "waitlisted" else None, e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
-        c.year,
+        c.year, e.moving_from if e.status == "waitlisted" else None,
     )
 
 
 async def _lock_cohort(session: AsyncSession, cohort_id: int) -> tuple[Cohort, Course] | None:
-    """The cohort and its course, with the cohort row locked for the rest of the transaction."""
+    """The cohort and its course, with the cohort row locked for the rest of the transaction.
+
+    On PostgreSQL the course row is locked first: every seat decision of a course queues there, so one that takes
+    two cohorts of the course (a move; a promotion that releases a mover's old seat) never deadlocks with
+    another. (SQLite: BEGIN IMMEDIATE already holds the database's one write lock.)"""
     stmt = select(Cohort, Course).join(Course, Course.id == Cohort.course_id).where(Cohort.id == cohort_id)
     if session.bind.dialect.name == "postgresql":
+        course_id = (await session.execute(select(Cohort.course_id).where(Cohort.id == cohort_id))).scalar()
+        if course_id is None:
+            return None
+        await session.execute(select(Course.id).where(Course.id == course_id).with_for_update())
         stmt = stmt.with_for_update(of=Cohort)
     row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
     return (row[0], row[1]) if row else None
@@ -395,16 +404,39 @@ async def _fill_free_seats(session: AsyncSession, cohort: Cohort, course: Course
         .order_by(Enrollment.waitlist_seq, Enrollment.id).limit(free)
         .execution_options(populate_existing=True)
     )).scalars())
-    out = []
+    out: list[EnrollmentView] = []
+    released: list[Enrollment] = []
     for e in rows:
-        e.status = _seat_status(course)
-        e.decided_at = now if e.status == "confirmed" else None
+        # A pending move (catalog/moves.py): the person takes this seat and gives up the old one, keeping its
+        # approval; a move whose old seat is gone meanwhile is an ordinary promotion.
+        old = await _load(session, e.moving_from) if e.moving_from else None
+        moving = old is not None and old.user_id == e.user_id and old.status in SEAT_HOLDING
+        e.status = old.status if moving else _seat_status(course)
+        e.decided_at = (old.decided_at if moving else now) if e.status == "confirmed" else None
+        e.moving_from = None
         view = _view(e, cohort, course)
-        await _notify(session, view, "promoted", now)
+        await _notify(session, view, "moved" if moving else "promoted", now)
         out.append(view)
+        if moving:
+            released.append(old)
     if out:
         await session.flush()
+    for old in released:  # the old seat goes to the first person waiting there, in this same transaction
+        locked = await _lock_cohort(session, old.cohort_id)
+        if locked is not None:
+            moved_to = next(v.id for v in out if v.user_id == old.user_id)
+            out.extend(await release_for_move(session, old, *locked, now, moved_to=moved_to))
     return tuple(out)
+
+
+async def release_for_move(session: AsyncSession, old: Enrollment, cohort: Cohort, course: Course, now: datetime,
+                           *, moved_to: int) -> tuple[EnrollmentView, ...]:
+    """The old seat of someone who moved: cancelled (details: moved_to) and handed to the first person waiting
+    there (the caller holds the cohort's lock)."""
+    old.status, old.decided_at, old.waitlist_seq = "cancelled", now, None
+    old.details = {**(old.details or {}), "moved_to": moved_to}
+    await session.flush()
+    return await _fill_free_seats(session, cohort, course, now)
 
 
 async def promote_waitlist(session: AsyncSession, *, cohort_id: int, now: datetime) -> tuple[EnrollmentView, ...]:

@@ -12,7 +12,7 @@ STAFF_HELP_ENTRY = ("pending", N_("staff only: requests waiting for approval"))
 
 def register(app: Application) -> None:
     from handlers import basic
-    from handlers.enrollment import enroll, my, notices, profile, retirement, staff, starting  # noqa: F401 - routes register on import
+    from handlers.enrollment import enroll, move, my, notices, profile, retirement, staff, starting  # noqa: F401 - routes register on import
 
     app.add_handler(CommandHandler("my", my.on_my))
     app.add_handler(CommandHandler(["pending", "queue"], staff.on_pending))

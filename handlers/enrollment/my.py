@@ -23,7 +23,10 @@ async def show_my(t: Turn, *, edit: bool = False) -> None:
     for i, v in enumerate(views[:MAX_LISTED], 1):
         lines.append(f"{i}. {view_line(t.tr, v, today)}")
         if v.can_cancel(today):
-            buttons.append([Button(_("Cancel {number}.", number=i) + " " + view_name(t.tr, v)[:40], cb("enx", v.id))])
+            row = [Button(_("Cancel {number}.", number=i) + " " + view_name(t.tr, v)[:30], cb("enx", v.id))]
+            if v.status in ("confirmed", "pending"):
+                row.append(Button(_("🔁 Move {number}.", number=i), cb("mvl", v.id)))
+            buttons.append(row)
     (t.edit if edit else t.reply)("\n".join(lines), buttons)
 
 

@@ -8,6 +8,7 @@ from handlers.callbacks import cb
 from handlers.enrollment.wording import course_name, reason_text
 from handlers.notices import notice
 from locales import Translator
+from notifications import digest
 from notifications.messages import Button, Rendered
 
 
@@ -17,6 +18,18 @@ def _period(params: dict, tr: Translator) -> str:
                          params.get("precision") or "day")
     except (KeyError, TypeError, ValueError):
         return ""
+
+
+@notice(digest.KIND)
+def render_digest(params: dict, tr: Translator) -> Rendered:
+    """The hourly digest for staff who opted in: how many new requests wait, per course."""
+    lines = [tr("📥 New requests waiting for approval: {total}", total=params.get("total", 0))]
+    for c in params.get("courses") or []:
+        lines.append(tr("• {title}: {count}", title=tr.pick(c.get("title"), c.get("title_en")), count=c.get("count")))
+    if params.get("more"):
+        lines.append(tr("… and {count} more courses", count=params["more"]))
+    return Rendered("\n".join(lines), ((Button(tr("📥 Open the queue"), cb("stq")),),
+                                       (Button(tr("🔕 No more digests"), cb("pdg", "off")),)))
 
 
 @notice(NOTICE_KIND)
@@ -39,6 +52,8 @@ def render_status(params: dict, tr: Translator) -> Rendered:
     elif event == "promoted":
         text = _("🎉 A seat freed up in {name}: you moved up from the waitlist and your seat is confirmed.",
                  name=name)
+    elif event == "moved":
+        text = _("🔁 You moved to {name}; your seat in the other cohort was released.", name=name)
     elif event == "dates":
         text = _("📅 The dates of {name} have changed: now {period}.", name=name, period=period)
     elif event == "cancelled":
@@ -47,6 +62,6 @@ def render_status(params: dict, tr: Translator) -> Rendered:
             text += "\n" + _("Reason: {reason}", reason=reason)
     else:
         text = _("The status of your request for {name} changed.", name=name)
-    if period and event in ("approved", "promoted"):
+    if period and event in ("approved", "promoted", "moved"):
         text += "\n" + _("Dates: {period}", period=period)
     return Rendered(text, ((Button(_("📋 My enrollments"), cb("my")),),))

@@ -13,6 +13,7 @@ from handlers.enrollment.refusals import rank_label
 from handlers.enrollment.wording import REJECT_REASONS, view_name
 from handlers.flows import text_step
 from handlers.turn import Turn, on_turn
+from notifications import digest
 from notifications.messages import Button
 
 REJECT_FLOW = "enr_reject"
@@ -24,8 +25,9 @@ async def show_overview(t: Turn, *, edit: bool = False) -> None:
     _ = t.tr
     queue = await svc.pending_queue(t.session, t.actor, now=t.now)
     say = t.edit if edit else t.reply
+    toggle = [await _digest_button(t)]
     if not queue:
-        say(_("No requests are waiting for approval."))
+        say(_("No requests are waiting for approval."), [toggle])
         return
     lines = [_("📥 Requests waiting for approval:")]
     buttons = []
@@ -34,7 +36,27 @@ async def show_overview(t: Turn, *, edit: bool = False) -> None:
         lines.append(_("• {title}: {count} pending", title=title, count=len(q.items)))
         short = title if len(title) <= 40 else title[:39].rstrip() + "…"
         buttons.append([Button(f"{short} ({len(q.items)})", cb("stq", q.course_id))])
-    say("\n".join(lines), buttons)
+    say("\n".join(lines), [*buttons, toggle])
+
+
+async def _digest_button(t: Turn) -> Button:
+    if await digest.digest_on(t.session, t.user.id):
+        return Button(t.tr("🔕 Stop the hourly digest of new requests"), cb("pdg", "off"))
+    return Button(t.tr("🔔 Hourly digest of new requests"), cb("pdg", "on"))
+
+
+@route("pdg")
+async def on_digest_choice(t: Turn, args: list[str]) -> None:
+    """Opt in to (or out of) the digest: at most one message an hour, never one per request."""
+    if t.refuse_unless_staff():
+        return
+    choice = str_arg(args, 0)
+    if choice not in ("on", "off"):
+        raise StaleButton(args)
+    await digest.set_digest(t.session, t.actor, choice == "on", t.now)
+    t.answer(t.tr("You will get at most one message an hour when new requests wait.") if choice == "on"
+             else t.tr("No more digests of new requests."))
+    await show_overview(t, edit=True)
 
 
 async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:

@@ -32,6 +32,9 @@ def reason_text(tr: Translator, reason: str | None) -> str:
 
 def status_text(tr: Translator, v: EnrollmentView, today: date) -> str:
     status = v.display_status(today)
+    if status == "waitlisted" and v.moving_from:
+        return tr("🔁 waiting to move here (#{position}); you keep your current seat until a seat frees up",
+                  position=v.position or "?")
     if status == "waitlisted":
         return tr("🕒 waitlisted #{position}", position=v.position or "?")
     text = tr(STATUS[status]) if status in STATUS else status

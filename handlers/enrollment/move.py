@@ -1,0 +1,75 @@
+"""/my → 🔁 Move: another cohort of the same course, without cancelling first (catalog/moves.py).
+
+`mvl:E` lists where seat E can go, `mvt:E:C` moves it (or offers to wait when C is full), `mvw:E:C` waits for a
+seat in C while keeping E. Every id is checked again by the service: a stale or forged button changes nothing.
+"""
+from __future__ import annotations
+
+from catalog import enrollment as svc
+from catalog import moves
+from handlers.callbacks import StaleButton, cb, int_arg, route
+from handlers.enrollment.wording import refusal_text, view_name
+from handlers.turn import Turn
+from notifications.messages import Button
+
+REFUSALS = {"deadline": "deadline", "started": "started", "closed": "closed", "not_found": "not_found"}
+
+
+async def _mine(t: Turn, args: list[str]) -> svc.EnrollmentView:
+    view = await svc.get_enrollment(t.session, int_arg(args, 0))
+    if view is None or view.user_id != t.user.id:
+        raise StaleButton(args)
+    return view
+
+
+@route("mvl")
+async def on_move_list(t: Turn, args: list[str]) -> None:
+    _ = t.tr
+    v = await _mine(t, args)
+    today = t.now.date()
+    choices = await moves.targets(t.session, v.id, t.user.id, today)
+    back = [Button(_("📋 My enrollments"), cb("my", "e"))]
+    if not choices:
+        t.edit(_("There is no other cohort of {name} you could move to now.", name=view_name(t.tr, v)), [back])
+        return
+    lines = [_("Move {name} to which cohort? You keep your seat until the move is done.", name=view_name(t.tr, v))]
+    buttons = [[Button(_("#{number}: {when}", number=c.number, when=t.tr.period(c.start_on, c.end_on, c.precision))[:60],
+                       cb("mvt", v.id, c.id))] for c in choices[:8]]
+    t.edit("\n".join(lines), [*buttons, back])
+
+
+async def _move(t: Turn, args: list[str], *, wait: bool) -> None:
+    _ = t.tr
+    v = await _mine(t, args)
+    target = int_arg(args, 1)
+    result = await moves.move(t.session, actor=t.actor, enrollment_id=v.id, target_cohort_id=target, now=t.now,
+                              wait=wait)
+    if result.promoted:
+        t.outbox_written()
+    back = [Button(_("📋 My enrollments"), cb("my", "e"))]
+    if result.status == "moved":
+        t.edit(_("🔁 Done: you are now in {name}. Your seat in #{old} was released.",
+                 name=view_name(t.tr, result.enrollment), old=v.cohort_number), [back])
+    elif result.status == "waiting":
+        t.edit(_("You are #{position} on the waitlist of that cohort. You keep your seat in #{old} until a seat "
+                 "frees up there; then you move automatically and I will tell you.",
+                 position=result.position, old=v.cohort_number), [back])
+    elif result.status == "full":
+        t.edit(_("That cohort is full. You can wait for a seat there and keep your current one meanwhile."),
+               [[Button(_("🕒 Wait for a seat there"), cb("mvw", v.id, target))], back])
+    elif result.code in REFUSALS:
+        t.edit("⛔ " + refusal_text(t.tr, REFUSALS[result.code]), [back])
+    elif result.code == "already":
+        t.edit(_("You already have a request for that cohort."), [back])
+    else:
+        raise StaleButton(args)
+
+
+@route("mvt")
+async def on_move(t: Turn, args: list[str]) -> None:
+    await _move(t, args, wait=False)
+
+
+@route("mvw")
+async def on_move_wait(t: Turn, args: list[str]) -> None:
+    await _move(t, args, wait=True)
