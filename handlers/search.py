@@ -13,6 +13,7 @@ from catalog.courses import CourseCard, course_card
 from catalog.enrollment import started
 from catalog.search import Filters, Refusal, SearchHit, parse_query
 from catalog.search.loader import courses_with_seats
+from catalog.search.situation import Situation, situation_of_profile
 from catalog.topics import TOPICS
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.flows import intents, step_for
@@ -70,7 +71,7 @@ async def run_search(t: Turn, text: str) -> None:
     if filters.seats_open:  # seats change with every enrolment; the index only knows them as of its last build
         filters = replace(filters, open_courses=frozenset(await courses_with_seats(t.session)))
     index = t.services.search
-    answer = index.answer(query, limit=RESULTS, filters=filters) if index else None
+    answer = index.answer(query, limit=RESULTS, filters=filters, profile=await profile_situation(t)) if index else None
     hits = answer.hits if answer else []
     if answer and answer.refusal:
         await reply_refusal(t, answer.refusal, text)
@@ -91,6 +92,14 @@ async def run_search(t: Turn, text: str) -> None:
     if filters:
         message += "\n" + _("Conditions: {filters}", filters=describe_filters(filters, t.tr))
     t.reply(message, hit_buttons(hits, titles))
+
+
+async def profile_situation(t: Turn) -> Situation | None:
+    """The person's rank, hiring and retirement dates as a search situation (the message's own facts win)."""
+    from db.models import Profile
+
+    p = await t.session.get(Profile, t.user.id)
+    return situation_of_profile(p.rank, p.hired_on, p.retirement_on, t.now.date()) if p else None
 
 
 async def reply_refusal(t: Turn, refusal: Refusal, said: str) -> None:

@@ -91,3 +91,19 @@ async def test_a_missing_skill_without_a_category_is_refused_without_buttons(bot
 async def test_chat_sentences_find_the_course(bot):
     assert courses(await bot.say("메타버스교육언제해요"))[0] == "it-metaverse-office"
     assert courses(await bot.say("이번에 5급으로 승진했어요 무슨 교육 받아야 하나요"))[0] == "lead-promoted-5"
+
+
+async def test_the_persons_profile_fills_the_situation_the_message_leaves_out(bot, db):
+    from datetime import date
+
+    from db.clock import parse_moment
+    from db.models import Profile
+    from db.session import session_scope
+
+    await bot.say("엑셀")  # the person exists from the first message
+    async with session_scope(db.sessionmaker) as s:
+        s.add(Profile(user_id=1001, consent_at=parse_moment("2022-01-03T09:00"), full_name="홍길동",
+                      department="행정국", rank="5급", position=None, employee_no=None, hired_on=date(2005, 3, 2),
+                      retirement_on=None, updated_at=parse_moment("2022-01-03T09:00")))
+    # a 5급 preparing a promotion prepares for the 4급 assessment, not the 5급 one
+    assert courses(await bot.say("승진 준비 교육"))[0] == "assess-prep-4"
