@@ -99,7 +99,7 @@ async def profile_situation(t: Turn) -> Situation | None:
     from db.models import Profile
 
     p = await t.session.get(Profile, t.user.id)
-    return situation_of_profile(p.rank, p.hired_on, p.retirement_on, t.now.date()) if p else None
+    return situation_of_profile(p.rank, p.hired_on, p.retirement_on, t.now.date(), p.position) if p else None
 
 
 async def reply_refusal(t: Turn, refusal: Refusal, said: str) -> None:

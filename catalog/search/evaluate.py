@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "tests" / "catalog" / "search" / "queries.yaml"
 CHAT_DEV = QUERIES.with_name("chat_dev.yaml")         # chat-style messages (issue #15): tuned on
 CHAT_SEALED = QUERIES.with_name("chat_sealed.yaml")   # ...and never tuned on: scored once, at the end
+CHAT_HOLDOUT = QUERIES.with_name("chat_holdout.yaml")  # a second unseen batch (second round of #15), never tuned on
 TARGETS = {"hit@1": 0.90, "hit@5": 0.97, "negatives_empty": 0.95}
 
 

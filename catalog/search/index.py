@@ -35,7 +35,7 @@ from catalog.search.particles import (
 from catalog.search.reading import read
 from catalog.search.refusal import Refusal, closest_category, is_course_request
 from catalog.search.segment import Segmenter
-from catalog.search.situation import Situation, audience_fit, audience_of, read_situation
+from catalog.search.situation import FIT, Situation, audience_fit, audience_of, read_situation
 from catalog.search.synonyms import SYNONYMS, expansions
 
 THRESHOLD = 74.0        # below this a course is not an answer
@@ -149,6 +149,7 @@ class SearchIndex:
         self._memo: dict | None = None   # one query's word evidence (the keyword path and the reader share it)
         self.described_words: dict[str, set[int]] = {}      # description / audience words -> docs (weak evidence)
         self.audiences: list = []                           # per doc: who it is for (situations)
+        self.audienced: list[int] = []                      # docs for someone in particular (new hires, 팀장…)
         self.segmenter = Segmenter(())
 
     # ------------------------------------------------------------------ build
@@ -216,6 +217,8 @@ class SearchIndex:
         self.initial_postings = list(whole_ini.values())
         for d, doc in enumerate(self.docs):
             self.audiences.append(audience_of(doc.eligibility or {}, doc.topic))
+            if self.audiences[-1].specific:
+                self.audienced.append(d)
             for w in normalize(doc.description).split():
                 for form in {w, strip_plural(w), strip_hada(strip_endings(w))}:
                     if len(form) >= 2:
@@ -282,6 +285,13 @@ class SearchIndex:
             for d, s in scores.items():
                 fitted = s + audience_fit(situation, self.audiences[d])
                 scores[d] = max(fitted, THRESHOLD) if s >= THRESHOLD and fitted < s else fitted
+            if situation.specific and is_course_request(query) and not any(s >= THRESHOLD for s in scores.values()):
+                # `course for people who just joined the city government`: no word names a course, but the
+                # situation is clear and a course's audience is exactly it — an answer, at a modest confidence
+                for d in self.audienced:
+                    fit = audience_fit(situation, self.audiences[d])
+                    if fit >= FIT:
+                        scores[d] = THRESHOLD + fit
         hits = self._rank(scores, text, limit, filters, reading)
         if not reading or not reading.unknown:
             return SearchAnswer(hits)

@@ -20,10 +20,11 @@ import heapq
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from catalog.search.normalize import has_hangul, is_latin, script_parts
+from catalog.search.normalize import compact, has_hangul, is_latin, script_parts
+from catalog.search.synonyms import expansions
 from catalog.search.refusal import closest_category
 from catalog.search.particles import (
-    SENTENCE_FILLER, is_function_word, is_generic, looks_like_predicate, strip_endings, strip_hada, strip_particle,
+    PARTICLES, SENTENCE_FILLER, is_function_word, is_generic, looks_like_predicate, strip_endings, strip_hada, strip_particle,
     strip_plural,
 )
 
@@ -38,8 +39,9 @@ FLOOR = 0.5            # an anchor alone in a sentence of unknown nouns keeps th
 LATIN_ANCHOR = 94.0    # an English word carries a match only as a whole word (or a synonym), not as a prefix
 TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
 MAX_WORDS = 12         # a message's first content words read; beyond that it is a letter, not a request
-CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100)
+CEILING = 99.0         # a reading never outranks the keyword path's exact title or alias (100): above this, 99.5 at most
 _MODIFIER_ENDINGS = ("는", "은", "을", "던")
+_PERSON = ("인", "자")  # 민원인, 퇴직자: the person of a topic
 # (not 인: loanwords end so, 포크레인, 디자인; 이다's 인 comes with a particle we strip, 6급인데)
 _PREDICATE_TAILS = ("는", "던", "을", "게", "지", "기", "운", "된", "니", "데", "할", "은", "온", "간", "본", "준", "쓴", "난",
                     "른")
@@ -73,7 +75,9 @@ def sentence_words(text: str, split, knows=lambda word: False) -> list[tuple[str
     a verb the catalog `knows` as a noun with 기 (잘 쓰는 → 쓰기) is kept even when it is usually filler."""
     out: list[tuple[str, str, bool]] = []
     for token in text.split():
-        for piece in (p for part in script_parts(token) for p in split(part)):  # MZ라 → mz · 라
+        parts = script_parts(token)
+        for piece in (p for i, part in enumerate(parts) for p in split(part)
+                      if not (i and part in PARTICLES)):  # MZ라 → mz (· 라: a particle after Latin, dropped)
             if is_filler(piece):
                 if piece.endswith(_MODIFIER_ENDINGS) and len(piece) >= 2 and knows(piece[:-1] + "기"):
                     out.append((piece[:-1] + "기", piece, True))
@@ -132,8 +136,13 @@ def read(index, text: str) -> Reading:
                 support += SUPPORT * WEIGHT[w.kind] * s / 100.0
             elif d in w.described:
                 support += DESCRIBED
-        result[d] = min(anchor * share + min(support, MAX_SUPPORT), CEILING)
+        result[d] = _ceiling(anchor * share + min(support, MAX_SUPPORT))
     return Reading(result, unknown)
+
+
+def _ceiling(score: float) -> float:
+    """At most just under 100 (an exact title from the keyword path wins), keeping the order of strong readings."""
+    return score if score <= CEILING else CEILING + min(score - CEILING, 10.0) / 20.0
 
 
 def _classify(index, core: str, raw: str, verb: bool) -> Word | None:
@@ -144,6 +153,10 @@ def _classify(index, core: str, raw: str, verb: bool) -> Word | None:
         return None
     if is_latin(core) and best < LATIN_ANCHOR:
         best = min(best, ANCHOR - 1)  # manage ≠ management: an English word anchors only whole
+    if best < ANCHOR and len(core) >= 3 and core.endswith(_PERSON):
+        stem = index.word_evidence(core[:-1], core[:-1])  # 민원인 → 민원: the person of a known topic
+        if max(stem.values(), default=0.0) >= ANCHOR:
+            core, evidence, best, verb = core[:-1], stem, max(stem.values()), False
     word = Word(core, raw, evidence=evidence)
     if best >= ANCHOR:
         word.kind = "generic" if is_generic(core) or is_generic(strip_particle(core)) else "known"
@@ -186,9 +199,14 @@ def _glue_pairs(index, words: list[Word]) -> None:
     i = 0
     while i + 1 < len(words):
         a, b = words[i], words[i + 1]
-        glued = a.core + b.core
-        evidence = index.exact_evidence(glued)
-        if evidence and max(evidence.values()) >= ANCHOR:
+        # ...or the first with what the second means (행정 바꾸는 → 행정혁신, via the synonym 바꾸 → 혁신)
+        for glued in (a.core + b.core, *(a.core + compact(v) for v in expansions(b.core))):
+            evidence = index.exact_evidence(glued)
+            if evidence and max(evidence.values()) >= ANCHOR:
+                break
+        else:
+            evidence = None
+        if evidence:
             # two generic words stay generic together (시험 준비 → 시험준비 names no course in particular)
             kind = "generic" if {a.kind, b.kind} <= {"generic"} else "known"
             words[i:i + 2] = [Word(glued, glued, kind, evidence, span=a.span + b.span)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from catalog.search.evaluate import CHAT_DEV, CHAT_SEALED, ROOT, load_queries
+from catalog.search.evaluate import CHAT_DEV, CHAT_HOLDOUT, CHAT_SEALED, ROOT, load_queries
 from catalog.search.loader import extra_aliases
 from catalog.search.normalize import compact
 from catalog.search.synonyms import SYNONYMS
@@ -13,7 +13,7 @@ from catalog.search.synonyms import SYNONYMS
 
 def test_no_chat_message_is_itself_a_synonym_key_or_an_alias():
     aliases = {compact(a) for names in extra_aliases().values() for a in names}
-    leaked = [q.q for path in (CHAT_DEV, CHAT_SEALED) for q in load_queries(path)
+    leaked = [q.q for path in (CHAT_DEV, CHAT_SEALED, CHAT_HOLDOUT) for q in load_queries(path)
               if compact(q.q) in SYNONYMS or compact(q.q) in aliases]
     assert leaked == []
 
@@ -96,3 +96,32 @@ def test_a_loanword_or_a_measure_is_not_mistaken_for_a_verb_or_a_topic(chat_inde
     answer = chat_index.answer(text, filters=filters)
     assert answer.hits[0].course_id == "lead-practical-7" and answer.refusal is None   # not "들어온 과정은 없습니다"
     assert chat_index.search("MZ랑 일하는 법")[0].course_id == "el-mz-worker"             # Latin glued to Hangul
+
+
+def test_the_issues_own_examples_find_a_course(chat_index):
+    def first(said: str) -> str | None:
+        hits = chat_index.search(said)
+        return hits[0].course_id if hits else None
+
+    assert first("회의 때 보여줄 자료 예쁘게 만드는 법") in {"it-powerpoint", "it-report-design"}
+    assert first("course for people who just joined the city government") in {"new-hire-basic", "new-hire-advanced"}
+    assert first("나라 밖 공무원들 대상 연수") in {"intl-online", "intl-invited"}
+    assert first("작년에 5급 됐는데 받아야 하는 교육") == "lead-promoted-5"
+
+
+def test_a_clear_situation_alone_answers_a_course_request_but_not_chat_or_nonsense(chat_index):
+    hits = chat_index.search("training for new employees who just joined")
+    assert {h.course_id for h in hits} == {"new-hire-basic", "new-hire-advanced"}
+    assert all(h.score < 90 for h in hits)                 # no word named them: a modest confidence
+    assert chat_index.search("I just joined, hello everyone") == []   # no course asked for
+    assert chat_index.search("zzqq 교육") == []
+
+
+def test_a_position_says_more_than_the_promotion_beside_it(chat_index):
+    assert chat_index.search("승진하고 나서 팀장 보직 받았어요")[0].course_id == "lead-team-leader"
+    assert chat_index.search("이번에 5급으로 승진했어요")[0].course_id == "lead-promoted-5"   # no position: unchanged
+
+
+def test_a_verb_or_a_person_is_read_by_what_it_means(chat_index):
+    assert chat_index.search("빅데이터랑 ai로 행정 바꾸는 교육")[0].course_id == "job-4ir-innovation"  # 행정혁신
+    assert chat_index.search("민원인하고 분쟁 생겼을 때 중재하는 방법")[0].course_id == "job-conflict-mediation"

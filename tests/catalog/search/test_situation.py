@@ -18,6 +18,8 @@ from catalog.search.situation import Situation, audience_fit, audience_of, read_
     ("I'm retiring in two years", Situation(years_to_retirement=2)),
     ("이제 막 임용된 신입인데", Situation(new_hire=True)),
     ("엑셀 함수 배우고 싶어요", Situation()),
+    ("승진하고 나서 팀장 보직 받았어요", Situation(stage="promoted", position="팀장")),
+    ("training for new team leaders", Situation(new_hire=False, position="팀장")),
 ])
 def test_the_situation_is_read_from_the_message(said, expected):
     assert read_situation(said) == expected
