@@ -32,9 +32,9 @@ ANCHOR = 80.0          # a word's evidence that can carry a match
 SUPPORT = 4.0          # each other word the course also matches (a generic word: half)
 DESCRIBED = 2.0        # each other word only its description or audience has
 MAX_SUPPORT = 8.0
-WEIGHT = {"known": 1.0, "generic": 0.5, "described": 0.5, "predicate": 0.15, "unknown": 1.0}
+WEIGHT = {"known": 1.0, "generic": 0.5, "described": 0.5, "predicate": 0.15, "unknown": 1.5}
 CHATTY = 4             # a message of this many words or more is a sentence: an unknown noun in it is likely context
-CHATTY_UNKNOWN = 0.5   # (독학, 퇴근) and weighs this much; in `주식 차트` it is what is wanted and weighs 1
+CHATTY_UNKNOWN = 0.5   # (독학, 퇴근) and weighs this much; in `주식 차트` it is what is wanted and weighs 1.5
 FLOOR = 0.5            # an anchor alone in a sentence of unknown nouns keeps this share of its score
 LATIN_ANCHOR = 94.0    # an English word carries a match only as a whole word (or a synonym), not as a prefix
 TOP_ANCHORED = 300     # courses one anchor word brings in, at most (bounded at 100k titles)
@@ -185,8 +185,12 @@ def _as_noun(index, word: Word) -> None:
     raw = word.raw
     if word.kind not in ("predicate", "unknown") or not raw.endswith(_MODIFIER_ENDINGS) or len(raw) < 2:
         return
-    evidence = index.exact_evidence(raw[:-1] + "기")
+    noun = raw[:-1] + "기"
+    evidence = index.exact_evidence(noun)
     if evidence:
+        for alias in expansions(noun):  # 스마트폰 잘 쓰는 → 쓰기 → 활용 (스마트기기의 활용)
+            for d, s in index.exact_evidence(compact(alias)).items():
+                evidence[d] = max(evidence.get(d, 0.0), s * 0.96)
         word.kind, word.evidence = "generic", evidence
 
 

@@ -125,3 +125,5 @@ def test_a_position_says_more_than_the_promotion_beside_it(chat_index):
 def test_a_verb_or_a_person_is_read_by_what_it_means(chat_index):
     assert chat_index.search("빅데이터랑 ai로 행정 바꾸는 교육")[0].course_id == "job-4ir-innovation"  # 행정혁신
     assert chat_index.search("민원인하고 분쟁 생겼을 때 중재하는 방법")[0].course_id == "job-conflict-mediation"
+    assert chat_index.search("스마트폰 잘 쓰는 법 알려주는 교육 있나요")[0].course_id == "it-smart-devices"  # 활용
+    assert chat_index.search("보고서 잘 쓰는 법")[0].course_id == "job-report-writing"                    # 쓰기
