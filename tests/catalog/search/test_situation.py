@@ -70,6 +70,9 @@ def test_a_profile_fills_what_the_message_does_not_say():
     assert read_situation("승진 준비 중이에요").filled_from(six) == Situation(rank=5, stage="preparing",
                                                                        years_to_retirement=8)
     assert read_situation("4급 승진했어요").filled_from(six).rank == 4      # the message wins
+    lead = situation_of_profile("6급", None, None, today, position="팀장")
+    assert read_situation("리더십 교육").filled_from(lead).position == "팀장"
+    assert situation_of_profile("6급", None, None, today, position="기타").position is None
 
 
 def test_a_profile_orders_the_real_catalog(chat_index):
