@@ -52,24 +52,57 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+class _Conn:
+    """One keep-alive HTTP/1.1 connection per employee, on asyncio streams: httpx's pool costs O(waiting
+    requests) per request, so once a backlog formed the load generator itself became the bottleneck."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader = self.writer = None
+
+    async def post(self, body: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writer.write(b"POST " + HOOK_PATH.encode() + b" HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                          b"X-Telegram-Bot-Api-Secret-Token: " + SECRET.encode() + b"\r\nContent-Length: "
+                          + str(len(body)).encode() + b"\r\n\r\n" + body)
+        status = int((await self.reader.readline()).split()[1])
+        length, chunked = 0, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+        if chunked:
+            while (size := int((await self.reader.readline()).strip() or b"0", 16)) > 0:
+                await self.reader.readexactly(size + 2)
+            await self.reader.readline()
+        elif length:
+            await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 class Load:
     def __init__(self, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}{HOOK_PATH}"
-        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=256, max_keepalive_connections=256),
-                                        timeout=15.0)
+        self.port = port
         self.latencies: list[float] = []
         self.errors = 0
         self.completed: list[int] = []  # employees who sent all their steps
 
-    async def send(self, uid: int, update: dict) -> bool:
+    async def send(self, conn: _Conn, update: dict) -> bool:
         started = time.perf_counter()
         try:
-            response = await self.client.post(self.url, content=json.dumps(update).encode(), headers={
-                "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET})
-            ok = response.status_code == 200
-        except httpx.HTTPError:
+            ok = await asyncio.wait_for(conn.post(json.dumps(update).encode()), timeout=15.0) == 200
+        except (OSError, asyncio.TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError):
             ok = False
         if not ok:
+            conn.close()
             self.errors += 1
             return False
         self.latencies.append(time.perf_counter() - started)
@@ -82,10 +115,14 @@ class Load:
 
         async def employee(i: int, uid: int) -> None:
             await asyncio.sleep(max(0.0, start + i * len(steps) / rate - time.perf_counter()))
-            for step in steps:
-                if not await self.send(uid, step(uid)):
-                    return
-            self.completed.append(uid)
+            conn = _Conn(self.port)
+            try:
+                for step in steps:
+                    if not await self.send(conn, step(uid)):
+                        return
+                self.completed.append(uid)
+            finally:
+                conn.close()
 
         await asyncio.gather(*(employee(i, uid) for i, uid in enumerate(employees)))
         return time.perf_counter() - start
@@ -96,17 +133,20 @@ class Load:
         stop = time.perf_counter() + seconds
 
         async def employee(uid: int) -> None:
-            i = 0
-            while time.perf_counter() < stop:
-                await self.send(uid, steps[i % len(steps)](uid))
-                i += 1
+            conn, i = _Conn(self.port), 0
+            try:
+                while time.perf_counter() < stop:
+                    await self.send(conn, steps[i % len(steps)](uid))
+                    i += 1
+            finally:
+                conn.close()
 
         started = time.perf_counter()
         await asyncio.gather(*(employee(uid) for uid in employees))
         return time.perf_counter() - started
 
     async def close(self) -> None:
-        await self.client.aclose()
+        return None
 
 
 # -- where the time goes: CPU seconds of each component, from /proc ------------------------------------------------
