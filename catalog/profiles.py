@@ -7,12 +7,15 @@ against it, and training coordinators need the name and department of the people
 How long: until the person deletes it with /forget.
 
 `forget()` deletes the Profile row, the personal answers inside enrollment `details` (e.g. the retirement date and
-family answers of a retirement sign-up), the person's interview slots and applicant numbers, their Telegram display
-name, and any half-finished conversation. It keeps, without personal details, the enrollment rows themselves
-(course, cohort, status, dates) and exam subscriptions: a confirmed or pending request holds a seat that other
-people are counting on and waitlists depend on its order, and the Center reports how many people took each
-course; those rows say nothing about the person except the Telegram account number the bot needs to answer
-them. They can be cancelled with /my like any request.
+family answers of a retirement sign-up) and the reasons staff gave for a decision (a typed reason may name the
+person), the person's exam subscriptions (applicant numbers), interview slots and planned reminders, their
+course-news subscriptions, the parameters of every message queued or sent to them (outbox: interview times and
+places, reasons, course titles) — messages not sent yet are cancelled —, their Telegram name and username, and any
+half-finished conversation. It keeps, without personal details, the enrollment rows themselves (course, cohort,
+status, dates): a confirmed or pending request holds a seat that other people are counting on and waitlists depend
+on its order, and the Center reports how many people took each course; those rows say nothing about the person
+except the Telegram account number the bot needs to answer them. They can be cancelled with /my like any request.
+The access record (audit log) gets one row: the numeric id and the counts, never the values.
 """
 from __future__ import annotations
 
@@ -22,11 +25,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.eligibility import add_years
-from db.models import Enrollment, ExamSubscription, InterviewSlot, Profile, User
+from db.access import Actor
+from db.audit import record
+from db.models import (Enrollment, ExamSubscription, InterviewSlot, OutboxMessage, Profile, Reminder,
+                       TopicSubscription, User)
 
 RANKS: tuple[str, ...] = ("9급", "8급", "7급", "6급", "5급", "4급", "3급", "임기제", "공무직", "전문경력관")
 POSITIONS: tuple[str, ...] = ("과장", "팀장")
@@ -74,6 +80,8 @@ class ForgetReport:
     details_cleared: int  # enrollments whose personal answers were removed
     interview_slots_deleted: int
     applicant_numbers_cleared: int
+    subscriptions_deleted: int = 0  # exam rounds and course-news topics
+    messages_cleared: int = 0  # outbox rows whose parameters were removed
     kept_fields: tuple[str, ...] = field(default=("telegram_id", "language", "enrollments", "subscriptions"))
 
 
@@ -151,7 +159,8 @@ async def update_profile(session: AsyncSession, user_id: int, *, now: datetime, 
 
 
 async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetReport:
-    """Delete the person's personal data; keep seat-holding records without personal details (see module doc)."""
+    """Delete the person's personal data from every table; keep seat-holding records without personal details
+    (see the module doc). Twice is harmless."""
     profile = await session.get(Profile, user_id)
     deleted = profile is not None
     if profile is not None:
@@ -162,16 +171,26 @@ async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetRe
     for e in enrollments:
         details = dict(e.details or {})
         kept = {k: v for k, v in details.items() if k in NON_PERSONAL_DETAIL_KEYS}
-        if kept != details:
+        if kept != details or e.reason is not None:
             kept["personal_data_deleted"] = now.date().isoformat()
             e.details = kept
+            e.reason = None
             cleared += 1
 
-    slots = await session.execute(delete(InterviewSlot).where(InterviewSlot.user_id == user_id))
-    numbers = await session.execute(
-        update(ExamSubscription).where(ExamSubscription.user_id == user_id, ExamSubscription.applicant_no.is_not(None))
-        .values(applicant_no=None)
-    )
+    def owned(model):
+        return model.user_id == user_id
+
+    slots = await session.execute(delete(InterviewSlot).where(owned(InterviewSlot)))
+    numbers = (await session.execute(select(func.count()).select_from(ExamSubscription).where(
+        owned(ExamSubscription), ExamSubscription.applicant_no.is_not(None)))).scalar_one()
+    await session.execute(delete(Reminder).where(owned(Reminder)))
+    exams = await session.execute(delete(ExamSubscription).where(owned(ExamSubscription)))
+    topics = await session.execute(delete(TopicSubscription).where(owned(TopicSubscription)))
+    # Messages not sent yet are not sent at all; every message keeps only its kind and status.
+    await session.execute(update(OutboxMessage).where(owned(OutboxMessage), OutboxMessage.status == "pending")
+                          .values(status="cancelled"))
+    messages = await session.execute(update(OutboxMessage).where(owned(OutboxMessage))
+                                     .values(params={}, error=None))
     user = await session.get(User, user_id)
     if user is not None:
         user.first_name = ""
@@ -180,7 +199,12 @@ async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetRe
         user.flow_data = None
         user.flow_updated_at = None
     await session.flush()
-    return ForgetReport(deleted, len(enrollments), cleared, slots.rowcount or 0, numbers.rowcount or 0)
+    report = ForgetReport(deleted, len(enrollments), cleared, slots.rowcount or 0, numbers,
+                          (exams.rowcount or 0) + (topics.rowcount or 0), messages.rowcount or 0)
+    await record(session, Actor.person(user_id), "privacy.forget", now=now, target=f"user:{user_id}", subjects=1,
+                 detail={"profile": deleted, "enrollments_anonymised": cleared, "slots": report.interview_slots_deleted,
+                         "subscriptions": report.subscriptions_deleted, "messages": report.messages_cleared})
+    return report
 
 
 # -- validating answers -----------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from handlers import basic, broadcasts, dashboard, enrollment, exams, routing, search
+from handlers import basic, broadcasts, dashboard, enrollment, exams, privacy, routing, search
 
 # Feature modules: each has `register(app)` that adds its commands, routes and notice renderers.
-FEATURES = [basic, search, enrollment, exams, broadcasts, dashboard]
+FEATURES = [basic, search, enrollment, exams, broadcasts, dashboard, privacy]
 
 
 def register_all(app: Application) -> None:

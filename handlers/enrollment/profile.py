@@ -367,8 +367,10 @@ def forget_question(tr: Translator) -> str:
         _("🗑 Delete your personal data?"),
         "",
         _("Deleted: your profile (name, department, rank, position, employee number, dates), the personal answers "
-          "in your requests (such as your retirement date), interview times and applicant numbers, and your "
-          "Telegram name in our records."),
+          "in your requests (such as your retirement date) and the reasons given for decisions on them, your exam "
+          "subscriptions with applicant numbers, interview times and reminders, your course-news subscriptions, the "
+          "contents of the messages I sent or was about to send you, and your Telegram name and username in our "
+          "records."),
         _("Kept, without personal details: your course requests and seats (course, cohort, status), because other "
           "people's seats and waitlist places depend on them and the Center counts how many people took each course. "
           "They are linked only to your Telegram account number, which I need to answer you. You can cancel them "

@@ -1,0 +1,46 @@
+"""/mydata: everything the bot keeps about the person, as a short summary and as a file (right of access, 열람권)."""
+from __future__ import annotations
+
+import json
+
+from telegram.ext import Application, CommandHandler
+
+from catalog.privacy import my_data
+from handlers import basic
+from handlers.turn import Turn, on_turn
+from locales import N_, Translator
+
+HELP_ENTRY = ("mydata", N_("see everything I keep about you (also as a file)"))
+
+
+def summary(data: dict, tr: Translator) -> str:
+    _ = tr
+    lines = [_("📄 What I keep about you"), ""]
+    tg = data["telegram"] or {}
+    lines.append(_("• Telegram: {name} {username}, language {language}", name=tg.get("first_name") or "-",
+                   username="@" + tg["username"] if tg.get("username") else "", language=tg.get("language", "-")))
+    p = data["profile"]
+    lines.append(_("• Profile: {name}, {department}, {rank}", name=p["full_name"], department=p["department"],
+                   rank=p["rank"]) if p else _("• Profile: none"))
+    lines.append(_("• Course requests: {count}", count=len(data["enrollments"])))
+    lines.append(_("• Exam subscriptions: {count}; interview times: {slots}; planned reminders: {reminders}",
+                   count=len(data["exam_subscriptions"]), slots=len(data["interview_slots"]),
+                   reminders=data["planned_reminders"]))
+    lines.append(_("• Course news topics: {count}", count=len(data["course_news_topics"])))
+    lines.append(_("• Messages I sent or will send you: {count}", count=data["messages"]["total"]))
+    if data["conversation_in_progress"]:
+        lines.append(_("• Answers of a conversation in progress (forgotten after 24 hours)"))
+    lines += ["", _("The file holds all of it. /forget deletes it.")]
+    return "\n".join(lines)
+
+
+@on_turn
+async def on_mydata(t: Turn) -> None:
+    data = await my_data(t.session, t.user.id)
+    t.reply(summary(data, t.tr))
+    t.document("mydata.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("mydata", on_mydata))
+    basic.add_help(HELP_ENTRY)
