@@ -96,6 +96,7 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
                         engine: AsyncEngine | None = None, rate_limit: bool = True,
                         prepare: bool = True) -> Runtime:
     clock = clock or settings.clock()
+    settings.apply_limits()
     engine = engine or make_engine(settings.database_url)
     if prepare:
         await prepare_database(engine, clock)

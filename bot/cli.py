@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     fmt = os.environ.get("HRDBOT_LOG_FORMAT") or ("json" if getattr(args, "json_logs", False) else "text")
     configure_logging(json_lines=fmt == "json", verbose=args.verbose)
     try:
+        from bot.settings import Settings
+
+        Settings.from_env().apply_limits()
         result = args.func(args)
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)

@@ -22,6 +22,15 @@ class SettingsError(ValueError):
     """A setting that cannot be understood: reported in one line by the CLI."""
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip().replace("_", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name}={raw!r} is not a positive whole number")
+    return int(raw)
+
+
 def moment_setting(name: str, raw: str | None) -> datetime | None:
     if not raw:
         return None
@@ -55,6 +64,10 @@ class Settings:
     public_url: str = "http://127.0.0.1:8080"  # HRDBOT_PUBLIC_URL: where staff reach the dashboard (sign-in links)
     # HRDBOT_OUTBOX_LEASE_SECONDS: a claimed outbox row whose dispatcher died is sent again after this
     outbox_lease_seconds: float = 120.0
+    # Uploaded files (CSV/XLSX imports): size as sent, size once unzipped (zip bombs), rows.
+    import_max_bytes: int = 2_000_000  # HRDBOT_IMPORT_MAX_BYTES
+    import_max_unpacked: int = 50_000_000  # HRDBOT_IMPORT_MAX_UNPACKED
+    import_max_rows: int = 5_000  # HRDBOT_IMPORT_MAX_ROWS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -71,7 +84,16 @@ class Settings:
             tick_seconds=float(env.get("HRDBOT_TICK_SECONDS") or 15.0),
             public_url=_public_url(env.get("HRDBOT_PUBLIC_URL")),
             outbox_lease_seconds=float(env.get("HRDBOT_OUTBOX_LEASE_SECONDS") or 120.0),
+            import_max_bytes=_count(env, "HRDBOT_IMPORT_MAX_BYTES", 2_000_000),
+            import_max_unpacked=_count(env, "HRDBOT_IMPORT_MAX_UNPACKED", 50_000_000),
+            import_max_rows=_count(env, "HRDBOT_IMPORT_MAX_ROWS", 5_000),
         )
+
+    def apply_limits(self) -> None:
+        """Hand the upload caps to the importers (catalog/ reads no environment itself)."""
+        from catalog.imports import Limits, set_limits
+
+        set_limits(Limits(self.import_max_bytes, self.import_max_unpacked, self.import_max_rows))
 
     def clock(self) -> Clock:
         return SystemClock(self.now)

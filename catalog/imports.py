@@ -10,6 +10,7 @@ No telegram here; the caller announces new courses/cohorts (notifications.news) 
 """
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.cells import control_characters, restore
 from catalog.plan import current_year, ensure_year
 from catalog.topics import TOPICS
 from db.access import Actor, require_staff
@@ -30,6 +32,29 @@ from locales import N_
 
 MAX_BYTES = 2_000_000  # a catalog file is a few kB; anything this big is the wrong file
 MAX_ROWS = 5_000
+MAX_UNPACKED = 50_000_000  # an XLSX is a zip: what it says it expands to (a 1.8 MB "bomb" claims 1.8 GB)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on uploaded files (settings HRDBOT_IMPORT_MAX_BYTES, _MAX_UNPACKED, _MAX_ROWS; see docs/security.md)."""
+
+    max_bytes: int = MAX_BYTES
+    max_unpacked: int = MAX_UNPACKED
+    max_rows: int = MAX_ROWS
+
+
+_limits = Limits()
+
+
+def limits() -> Limits:
+    return _limits
+
+
+def set_limits(value: Limits) -> None:
+    """Called once by the composition root (bot/) with the settings."""
+    global _limits
+    _limits = value
 DELIVERIES = ("face_to_face", "online", "blended", "elearning")
 APPROVALS = ("auto", "staff")
 PRECISIONS = ("day", "month", "quarter", "year")
@@ -125,9 +150,24 @@ def _is_blank(values: dict) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values())
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip bomb before expanding anything: the sizes a zip declares bound what it can expand to (zipfile
+    stops at the declared size and fails the CRC check on anything longer)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            declared = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(Problem(N_("The file looks like XLSX but cannot be opened ({error})."),
+                                  {"error": type(exc).__name__})) from exc
+    if declared > _limits.max_unpacked:
+        raise FileProblem(Problem(N_("The file expands to {size} MB once unpacked (at most {limit} MB)."),
+                                  {"size": declared // 1_000_000, "limit": _limits.max_unpacked // 1_000_000}))
+
+
 def _read_xlsx(content: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - zip bomb, corrupt zip, not a workbook
@@ -137,8 +177,8 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
         ws = wb.worksheets[0]
         out = []
         for i, row in enumerate(ws.iter_rows(values_only=True)):
-            if i > MAX_ROWS + 1:
-                raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": MAX_ROWS}))
+            if i > _limits.max_rows + 1:
+                raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": _limits.max_rows}))
             out.append(list(row))
         return out
     finally:
@@ -167,8 +207,8 @@ def _read_csv(content: bytes) -> list[list[Any]]:
     try:
         # newline="": the csv module handles \r, \n and \r\n itself (also a bare \r inside a quoted cell).
         for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
-            if i > MAX_ROWS + 1:
-                raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": MAX_ROWS}))
+            if i > _limits.max_rows + 1:
+                raise FileProblem(Problem(N_("The file has more than {limit} rows."), {"limit": _limits.max_rows}))
             rows.append(row)
     except csv.Error as exc:
         raise FileProblem(Problem(N_("The file could not be read as CSV ({reason})."), {"reason": str(exc)})) from None
@@ -179,9 +219,9 @@ def read_table(filename: str, content: bytes) -> Table:
     """Bytes of a CSV or XLSX file → header + rows. Raises FileProblem for anything that is not such a file."""
     if not content or not content.strip():
         raise FileProblem(Problem(N_("The file is empty.")))
-    if len(content) > MAX_BYTES:
+    if len(content) > _limits.max_bytes:
         raise FileProblem(Problem(N_("The file is too big ({size} kB; at most {limit} kB)."),
-                                  {"size": len(content) // 1000, "limit": MAX_BYTES // 1000}))
+                                  {"size": len(content) // 1000, "limit": _limits.max_bytes // 1000}))
     name = (filename or "").lower()
     if content[:4] == b"PK\x03\x04":
         if not zipfile.is_zipfile(io.BytesIO(content)):
@@ -207,7 +247,8 @@ def _numbered_rows(headers: list[str], body: list[list[Any]], start: int) -> lis
     """Row numbers as the person sees them in Excel (the header is row `start - 1`), blank rows skipped."""
     out = []
     for i, values in enumerate(body, start=start):
-        row = {h: (values[j] if j < len(values) else None) for j, h in enumerate(headers) if h}
+        # restore(): a cell our own export neutralised ('=…) comes back as it was
+        row = {h: (restore(values[j]) if j < len(values) else None) for j, h in enumerate(headers) if h}
         if not _is_blank(row):
             out.append((i, row))
     return out
@@ -544,12 +585,25 @@ async def plan_cohorts(session: AsyncSession, table: Table, default_year: int, *
     return plan
 
 
+def control_problems(table: Table) -> list[Problem]:
+    """Cells holding control characters (NUL, escape…): refused with their row and column, never stored."""
+    return [Problem(N_("contains control characters (such as NUL); retype the cell"), {}, rowno, column)
+            for rowno, row in table.rows for column, value in row.items()
+            if isinstance(value, str) and control_characters(value)]
+
+
 async def plan_import(session: AsyncSession, kind: str, table: Table, default_year: int) -> ImportPlan:
     if kind == "courses":
-        return await plan_courses(session, table)
-    if kind == "cohorts":
-        return await plan_cohorts(session, table, default_year)
-    raise ValueError(kind)
+        plan = await plan_courses(session, table)
+    elif kind == "cohorts":
+        plan = await plan_cohorts(session, table, default_year)
+    else:
+        raise ValueError(kind)
+    bad = control_problems(table)
+    if bad:
+        bad_rows = {p.row for p in bad}
+        plan.errors = sorted(bad + [p for p in plan.errors if p.row not in bad_rows], key=lambda p: p.row or 0)
+    return plan
 
 
 async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> ImportResult:
@@ -600,7 +654,8 @@ async def import_file(session: AsyncSession, filename: str, content: bytes, now:
     Cohort rows without a year are of `default_year`, by default the current plan year.
     Staff only (a dry run too: it reveals what the catalog holds); an applied import is recorded."""
     await require_staff(session, actor, "import.catalog")
-    table = read_table(filename, content)
+    # Parsed in a worker thread: a big or hostile workbook never stalls other people's turns on the event loop.
+    table = await asyncio.to_thread(read_table, filename, content)
     detected = detect_kind(table)
     kind = kind or detected
     if kind is None:

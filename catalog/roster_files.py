@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date, datetime
 
+from catalog.cells import neutralise_row
 from locales import N_
 
 COLUMNS = (
@@ -67,7 +68,7 @@ def write_xlsx(table: list[list], title: str) -> bytes:
     ws = wb.active
     ws.title = (title or "roster")[:31].translate({ord(ch): "_" for ch in "[]:*?/\\"})
     for row in table:
-        ws.append(row)
+        ws.append(neutralise_row(row))  # a name like =HYPERLINK(…) stays text
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for col in ("G", "H", "O"):
@@ -87,5 +88,5 @@ def write_csv(table: list[list]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     for row in table:
-        writer.writerow([v.isoformat() if hasattr(v, "isoformat") else v for v in row])
+        writer.writerow(neutralise_row([v.isoformat() if hasattr(v, "isoformat") else v for v in row]))
     return buf.getvalue().encode("utf-8-sig")

@@ -18,8 +18,20 @@ from db.sqlite_onehop import dbapi as onehop_dbapi
 def default_database_url() -> str:
     """A SQLite file in the user's data dir, so the console works with no configuration."""
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "hrdbot"
-    base.mkdir(parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite+aiosqlite:///{base / 'hrdbot.db'}"
+
+
+def _private_database_file(path: Path) -> None:
+    """The SQLite file holds personal data: owner-only (0600). SQLite gives its -wal and -shm files the same mode."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # not ours to change (or a read-only place): SQLite reports what matters when it opens the file
 
 
 def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
@@ -42,6 +54,8 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_driver_name() == "aiosqlite":
         kwargs.setdefault("module", onehop_dbapi())  # one thread hop per statement instead of four (see there)
+    if parsed.database not in (None, "", ":memory:") and not parsed.database.startswith("file:"):
+        _private_database_file(Path(parsed.database))
     if parsed.database not in (None, "", ":memory:") and "poolclass" not in kwargs:
         # Every transaction takes the write lock (below), so transactions run one at a time anyway. One
         # connection makes the others wait their turn in asyncio, first come first served, instead of in

@@ -7,7 +7,6 @@ rebuilt by the bot on its next catalog change or restart).
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sys
@@ -73,6 +72,9 @@ register("cohorts", import_cohorts, "cohorts: course_id, no, start (+ end, capac
 
 
 def _write(args, header: list[str], rows: list[list]) -> int:
+    from catalog.roster_files import write_csv
+    from bot.files import write_private
+
     target: Path = args.xlsx or args.csv
     if target.is_dir():
         print(f"hrdbot export: {target} is a directory; give a file name", file=sys.stderr)
@@ -84,18 +86,18 @@ def _write(args, header: list[str], rows: list[list]) -> int:
         if args.xlsx:
             from openpyxl import Workbook
 
+            from catalog.cells import neutralise_row
+
             wb = Workbook()
             ws = wb.active
             ws.append(header)
             for row in rows:
-                ws.append(row)
-            wb.save(target)
+                ws.append(neutralise_row(row))
+            buf = io.BytesIO()
+            wb.save(buf)
+            write_private(target, buf.getvalue())
         else:
-            buf = io.StringIO()
-            writer = csv.writer(buf)
-            writer.writerow(header)
-            writer.writerows(rows)
-            target.write_text(buf.getvalue(), encoding="utf-8-sig")
+            write_private(target, write_csv([header, *rows]))
     except OSError as exc:
         print(f"hrdbot export: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -120,9 +122,10 @@ async def export_subscribers(args) -> int:
             rows = await subscriber_rows(session, Actor.operator(), now=settings.clock().now())
     finally:
         await engine.dispose()
-    return _write(args, ["user_id", "first_name", "username", "language", "topic", "subscribed_at", "unreachable"],
-                  [[r.user_id, r.first_name, r.username or "", r.language, r.topic, _naive(r.subscribed_at),
-                    "yes" if r.unreachable else ""] for r in rows])
+    # No Telegram names: sending course news needs the id, the language and the topic, nothing more.
+    return _write(args, ["user_id", "language", "topic", "subscribed_at", "unreachable"],
+                  [[r.user_id, r.language, r.topic, _naive(r.subscribed_at), "yes" if r.unreachable else ""]
+                   for r in rows])
 
 
 async def export_broadcasts(args) -> int:

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.files import write_private
 from bot.settings import Settings
 from catalog.roster_files import roster_table, write_csv, write_xlsx
 from locales import translator
@@ -65,7 +66,7 @@ async def cmd_export_enrollments(args) -> int:
     table = roster_table(rows, tr, settings.clock().now().date())
     content = write_xlsx(table, course.id if course else args.course) if args.xlsx else write_csv(table)
     try:
-        target.write_bytes(content)
+        write_private(target, content)
     except OSError as exc:
         print(f"hrdbot export: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ import base64
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from catalog.imports import MAX_BYTES, FileProblem, ImportPlan, Problem
+from catalog.imports import FileProblem, ImportPlan, Problem, limits
 from handlers.callbacks import StaleButton, cb, route, str_arg
 from handlers.turn import Turn, open_turn
 from locales import Translator
@@ -69,9 +69,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             return
         if doc is None:
             return
-        if doc.file_size and doc.file_size > MAX_BYTES:
+        cap = limits().max_bytes
+        if doc.file_size and doc.file_size > cap:
             t.reply(render_problem(Problem("The file is too big ({size} kB; at most {limit} kB).",
-                                           {"size": doc.file_size // 1000, "limit": MAX_BYTES // 1000}), t.tr, name))
+                                           {"size": doc.file_size // 1000, "limit": cap // 1000}), t.tr, name))
             return
         proceed = True
     if not proceed:

@@ -16,9 +16,7 @@ interview-slots file:
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.cells import control_characters
 from db.access import Actor, require_staff
 from db.audit import record
 from db.clock import SEOUL
@@ -70,35 +69,27 @@ class ImportResult:
 
 
 def read_table(path: Path | str, content: bytes | None = None) -> list[tuple[int, dict]]:
-    """(row number, {header: value}) for each non-empty row of a .csv or .xlsx file."""
-    path = Path(path)
-    data = content if content is not None else path.read_bytes()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    """(row number, {header: value}) for each non-empty row of a .csv or .xlsx file. The catalog importers' reader:
+    the same caps (size, unpacked size against zip bombs, rows), and cells our exports neutralised come back as
+    they were."""
+    from catalog.imports import FileProblem
+    from catalog.imports import read_table as read_file
+    from locales import translator
 
-        try:
-            ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-            raise ImportFileError(f"cannot read the workbook: {exc}") from exc
-        values = list(ws.iter_rows(values_only=True))
-    elif path.suffix.lower() in (".csv", ".txt"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp949", errors="strict")
-        values = list(csv.reader(io.StringIO(text)))
-    else:
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise ImportFileError(f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx")
-    if not values:
-        raise ImportFileError("the file is empty")
-    headers = [str(h or "").strip().lower() for h in values[0]]
-    out = []
-    for number, raw in enumerate(values[1:], start=2):
-        cells = {h: v for h, v in zip(headers, raw) if h}
-        if all(v is None or str(v).strip() == "" for v in cells.values()):
-            continue
-        out.append((number, cells))
-    return out
+    data = content if content is not None else path.read_bytes()
+    try:
+        table = read_file(path.name, data)
+    except FileProblem as exc:
+        raise ImportFileError(exc.problem.render(translator("en"))) from None
+    return table.rows
+
+
+def _control(cells: dict) -> list[str]:
+    return [f"{column} contains control characters (such as NUL); retype the cell"
+            for column, value in cells.items() if isinstance(value, str) and control_characters(value)]
 
 
 def _text(row: dict, name: str) -> str:
@@ -164,7 +155,7 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
     events: list[_EventRow] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in table:
-        errors = []
+        errors = _control(cells)
         rid = _text(cells, "round_id")
         if not ROUND_ID.match(rid):
             errors.append(f"round_id {rid!r} must be 1–32 lower-case letters, digits, '-' or '_'")
@@ -274,7 +265,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
     valid: list[tuple[int, str, int, str | None, datetime, str]] = []
     seen: dict[tuple[str, int], int] = {}
     for number, cells in table:
-        errors = []
+        errors = _control(cells)
         rid = _text(cells, "round_id")
         if rid not in rounds:
             errors.append(f"unknown round_id {rid!r}")
