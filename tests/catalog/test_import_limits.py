@@ -105,7 +105,9 @@ async def test_a_big_upload_is_parsed_off_the_event_loop_while_others_are_answer
         await searcher
     assert result.plan.ok and result.plan.rows == 4000
     assert parse_time > 0.2  # the parse was long enough to have blocked an answer, had it run on the loop
-    assert slowest < 0.2, f"a search waited {slowest * 1000:.0f} ms"
+    # 200 ms on a quiet machine; on a crowded one (CPU shared with other jobs) still a small part of the parse,
+    # where a parse on the event loop would make someone wait for all of it
+    assert slowest < max(0.2, parse_time / 5), f"a search waited {slowest * 1000:.0f} ms (parse {parse_time:.2f} s)"
 
 
 async def test_nul_anywhere_in_a_cell_is_refused_in_the_dry_run_with_its_row(db):
