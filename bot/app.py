@@ -84,7 +84,24 @@ def periodic_jobs() -> list:
     from notifications.broadcasts import jobs as broadcast_jobs
     from notifications.exams import jobs as exam_jobs
 
-    return [refresh_catalog, *exam_jobs.JOBS, *course_start.JOBS, *digest.JOBS, *broadcast_jobs.JOBS]
+    return [refresh_catalog, *exam_jobs.JOBS, *course_start.JOBS, *digest.JOBS, *broadcast_jobs.JOBS, daily_retention]
+
+
+RETENTION_EVERY = timedelta(days=1)
+
+
+async def daily_retention(runtime: "Runtime") -> None:
+    """Personal data past its period goes (catalog/retention.py): at most once a day, on the bot's clock."""
+    from catalog.retention import Periods, run_retention
+
+    services = runtime.services
+    now = services.clock.now()
+    last = services.extras.get("retention_ran_at")
+    if last is not None and now - last < RETENTION_EVERY:
+        return
+    async with session_scope(services.sessionmaker) as session:
+        await run_retention(session, now, services.extras.get("retention") or Periods())
+    services.extras["retention_ran_at"] = now
 
 
 async def refresh_catalog(runtime: "Runtime") -> None:
@@ -102,6 +119,7 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
         await prepare_database(engine, clock)
     services = Services(sessionmaker=make_sessionmaker(engine), clock=clock, admin_ids=settings.admin_ids,
                         default_language=settings.locale, public_url=settings.public_url)
+    services.extras["retention"] = settings.retention
     await services.reload_search()
 
     builder: ApplicationBuilder = Application.builder().token(settings.token or "0:console")

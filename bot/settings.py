@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from db.clock import Clock, SystemClock, parse_moment
 from db.session import default_database_url
@@ -20,6 +21,18 @@ def _ids(raw: str | None) -> frozenset[int]:
 
 class SettingsError(ValueError):
     """A setting that cannot be understood: reported in one line by the CLI."""
+
+
+def _retention(env: dict[str, str]):
+    from catalog.retention import MIN_KEEP, Periods
+
+    d = Periods()
+    audit = _count(env, "HRDBOT_RETAIN_AUDIT_DAYS", d.audit_days)
+    if audit < MIN_KEEP.days:
+        raise SettingsError(f"HRDBOT_RETAIN_AUDIT_DAYS={audit}: access records are kept at least {MIN_KEEP.days} days")
+    return Periods(outbox_days=_count(env, "HRDBOT_RETAIN_OUTBOX_DAYS", d.outbox_days),
+                   flow_hours=_count(env, "HRDBOT_RETAIN_FLOW_HOURS", d.flow_hours),
+                   slot_days=_count(env, "HRDBOT_RETAIN_SLOT_DAYS", d.slot_days), audit_days=audit)
 
 
 def _count(env: dict[str, str], name: str, default: int) -> int:
@@ -68,6 +81,9 @@ class Settings:
     import_max_bytes: int = 2_000_000  # HRDBOT_IMPORT_MAX_BYTES
     import_max_unpacked: int = 50_000_000  # HRDBOT_IMPORT_MAX_UNPACKED
     import_max_rows: int = 5_000  # HRDBOT_IMPORT_MAX_ROWS
+    # How long personal data is kept (catalog/retention.py, docs/security.md): HRDBOT_RETAIN_OUTBOX_DAYS (message
+    # contents after delivery), _FLOW_HOURS (abandoned answers), _SLOT_DAYS (after the interview), _AUDIT_DAYS (≥ 731).
+    retention: Any = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -87,6 +103,7 @@ class Settings:
             import_max_bytes=_count(env, "HRDBOT_IMPORT_MAX_BYTES", 2_000_000),
             import_max_unpacked=_count(env, "HRDBOT_IMPORT_MAX_UNPACKED", 50_000_000),
             import_max_rows=_count(env, "HRDBOT_IMPORT_MAX_ROWS", 5_000),
+            retention=_retention(env),
         )
 
     def apply_limits(self) -> None:

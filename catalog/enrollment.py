@@ -23,6 +23,7 @@ from catalog.eligibility import Refusal
 from catalog.eligibility import check as check_eligibility
 from catalog.plan import cohort_published
 from catalog.profiles import get_profile
+from catalog.retirement import TOPIC as RETIREMENT_TOPIC
 from db.access import Actor, Forbidden, require_staff
 from db.audit import record
 from db.models import Cohort, Course, Enrollment, Profile
@@ -326,6 +327,10 @@ async def request_seat(session: AsyncSession, *, user_id: int, cohort_id: int, n
     )).first()
     if found is None:  # unknown, or a draft (publishing is never undone, so no re-check under the lock)
         return EnrollOutcome("refused", refusal=Refusal("not_found", {}))
+    if found[1].topic == RETIREMENT_TOPIC and (details or {}).get("program") != "retirement":
+        # Retirement programmes are asked for through their guided sign-up (retirement date, track, family
+        # programme): a request without those answers (a forged or stale confirm button) is not filed.
+        return EnrollOutcome("refused", refusal=Refusal("guided_signup", {"course_id": found[1].id}))
     # The person's own checks (profile, eligibility, overlaps, an earlier request) need no lock: they do not
     # depend on other people. A racing request of the same person is caught below by the unique constraint.
     refusal, existing, duplicate = await _judge(session, user_id, found[0], found[1], now.date(),
@@ -437,6 +442,12 @@ async def release_for_move(session: AsyncSession, old: Enrollment, cohort: Cohor
     old.details = {**(old.details or {}), "moved_to": moved_to}
     await session.flush()
     return await _fill_free_seats(session, cohort, course, now)
+async def lock_seats(session: AsyncSession, cohort_id: int) -> int | None:
+    """Lock the cohort (for the rest of the transaction) and count the seats held now; None for no such cohort.
+    A capacity change is decided on this count, so no request can take a seat between the check and the change."""
+    if await _lock_cohort(session, cohort_id) is None:
+        return None
+    return (await _counts(session, cohort_id))[0]
 
 
 async def promote_waitlist(session: AsyncSession, *, cohort_id: int, now: datetime) -> tuple[EnrollmentView, ...]:
@@ -680,7 +691,8 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
 
 __all__ = [
     "ACTIVE", "NOTICE_KIND", "EnrollmentView", "EnrollOutcome", "Terms", "ChangeOutcome", "PendingItem",
-    "QueueCourse", "RosterRow", "Refusal", "Actor", "Forbidden", "started", "preview", "request_seat", "promote_waitlist", "cancel",
+    "QueueCourse", "RosterRow", "Refusal", "Actor", "Forbidden", "started", "preview", "request_seat", "promote_waitlist",
+    "lock_seats", "cancel",
     "approve", "reject", "bulk_approve", "get_enrollment", "my_enrollments", "pending_queue", "roster",
     "notice_params", "people_waiting", "active_request", "live_requests",
 ]

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.cells import control_characters, restore
+from catalog.enrollment import lock_seats, promote_waitlist
 from catalog.plan import current_year, ensure_year
 from catalog.topics import TOPICS
 from db.access import Actor, require_staff
@@ -139,6 +140,7 @@ class ImportResult:
     new_cohorts: dict[str, list[int]] = field(default_factory=dict)  # course id -> new cohort ids
     changed_cohorts: list[int] = field(default_factory=list)  # ids of cohorts whose dates moved
     years: set[int] = field(default_factory=set)  # plan years the cohorts rows named
+    promoted: int = 0  # people moved from a waitlist into seats a raised capacity freed
 
 
 # -- reading files ----------------------------------------------------------------------------------------
@@ -498,12 +500,19 @@ COURSE_DB_FIELDS = {
 }
 
 
+async def _let_others_in(i: int) -> None:
+    """Checking thousands of rows is plain CPU work on the event loop: let other people's turns in now and then."""
+    if i and i % 100 == 0:
+        await asyncio.sleep(0)
+
+
 async def plan_courses(session: AsyncSession, table: Table) -> ImportPlan:
     check_columns(table, "courses")
     plan = ImportPlan("courses", rows=len(table.rows))
     existing = {c.id: c for c in (await session.execute(select(Course))).scalars()}
     seen: dict[str, int] = {}
-    for rowno, row in table.rows:
+    for i, (rowno, row) in enumerate(table.rows):
+        await _let_others_in(i)
         try:
             fields = _course_row(row)
         except _RowProblems as bad:
@@ -538,7 +547,8 @@ async def plan_cohorts(session: AsyncSession, table: Table, default_year: int, *
         select(Enrollment.cohort_id, func.count()).where(Enrollment.status.in_(SEAT_HOLDING))
         .group_by(Enrollment.cohort_id))}
     seen: dict[tuple[str, int, int], int] = {}
-    for rowno, row in table.rows:
+    for i, (rowno, row) in enumerate(table.rows):
+        await _let_others_in(i)
         try:
             fields = _cohort_row(row)
         except _RowProblems as bad:
@@ -606,9 +616,36 @@ async def plan_import(session: AsyncSession, kind: str, table: Table, default_ye
     return plan
 
 
+async def _lock_resized_cohorts(session: AsyncSession, plan: ImportPlan) -> list[int]:
+    """Lock every cohort whose capacity the plan changes (in id order: no deadlock with a bulk approval) and check
+    the new capacity against the seats held now, under the lock: the plan's own check ran without one, and a
+    request may have taken a seat since. A capacity below them becomes an error of the plan (nothing is written).
+    Returns the cohorts whose capacity grows, whose waitlists are then promoted."""
+    targets = []
+    for change in plan.changes:
+        if change.kind == "cohort" and change.action == "updated" and "capacity" in change.changed:
+            cohort_id = (await session.execute(select(Cohort.id).where(
+                Cohort.course_id == change.course_id, Cohort.year == change.year,
+                Cohort.number == change.number))).scalar_one()
+            targets.append((cohort_id, change))
+    grows = []
+    for cohort_id, change in sorted(targets, key=lambda t: t[0]):
+        held = await lock_seats(session, cohort_id) or 0
+        capacity = change.fields["capacity"]
+        if capacity is not None and capacity < held:
+            plan.errors.append(Problem(N_("capacity {capacity} is below the {taken} seats already taken"),
+                                       {"capacity": capacity, "taken": held}, None, "capacity"))
+        else:
+            grows.append(cohort_id)
+    return grows
+
+
 async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> ImportResult:
     """Write a valid plan (in the caller's transaction). A plan with errors writes nothing."""
     result = ImportResult(plan, applied=False)
+    if not plan.ok:
+        return result
+    resized = await _lock_resized_cohorts(session, plan)
     if not plan.ok:
         return result
     for change in plan.changes:
@@ -644,6 +681,8 @@ async def apply_plan(session: AsyncSession, plan: ImportPlan, now: datetime) -> 
                 if {"start_on", "end_on", "precision"} & set(change.changed):
                     result.changed_cohorts.append(cohort.id)
     await session.flush()
+    for cohort_id in resized:  # more seats (or no limit any more): the people waiting get them, in order
+        result.promoted += len(await promote_waitlist(session, cohort_id=cohort_id, now=now))
     result.applied = True
     return result
 

@@ -129,6 +129,11 @@ async def on_confirm(t: Turn, args: list[str]) -> None:
     if outcome.status == "refused" and outcome.refusal is not None:
         if outcome.refusal.code == "not_found":
             raise StaleButton(args)
+        if outcome.refusal.code == "guided_signup":  # a retirement programme: its sign-up asks the questions
+            from handlers.enrollment.retirement import redirect_cohort
+
+            await redirect_cohort(t, cohort_id)
+            return
         if outcome.refusal.code == "profile_needed":
             await require_profile(t, cb("enr", cohort_id))
             return
