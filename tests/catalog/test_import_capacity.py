@@ -45,7 +45,7 @@ async def test_a_seat_taken_after_the_check_makes_a_lower_capacity_fail_not_over
     async with session_scope(db.sessionmaker) as s:
         await svc.request_seat(s, user_id=7601, cohort_id=cohort_id, now=NOW)
     async with db.sessionmaker() as importer:
-        plan = await plan_import(importer, "cohorts", read_table("c.csv", _cohorts_csv(1)))
+        plan = await plan_import(importer, "cohorts", read_table("c.csv", _cohorts_csv(1)), NOW.year)
         assert plan.ok  # 1 seat held, capacity 1: fine when checked
         async with session_scope(db.sessionmaker) as other:  # meanwhile someone takes the second seat
             assert (await svc.request_seat(other, user_id=7602, cohort_id=cohort_id, now=NOW)).status == "confirmed"
