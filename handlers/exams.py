@@ -216,7 +216,9 @@ async def on_slot_button(t: Turn, args: list[str]) -> None:
     t.set_flow(SLOT_FLOW, "ask", {"round": rid})
     period = event_when(info.event("interview"), t.tr)
     t.reply(t.tr("Send your interview date, time and place in one message, e.g. “8/24 14:00 서울시인재개발원 "
-                 "별관 2층”. The interview period is {period}. /cancel to stop.", period=period))
+                 "별관 2층”. The interview period is {period}. /cancel to stop.", period=period) + "\n\n"
+            + t.tr("🔒 I keep your interview time and place only to remind you of it, and delete them after the "
+                   "interview; /forget deletes them at once."))
 
 
 @route("exx")

@@ -1,13 +1,17 @@
-"""/mydata: everything the bot keeps about the person, as a short summary and as a file (right of access, 열람권)."""
+"""/mydata: everything the bot keeps about the person, as a short summary and as a file (right of access, 열람권);
+and the edge guard: a message or a button carrying control characters is refused before any feature sees it."""
 from __future__ import annotations
 
 import json
+import re
 
-from telegram.ext import Application, CommandHandler
+from telegram import Update
+from telegram.ext import (Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes,
+                          MessageHandler, filters)
 
 from catalog.privacy import my_data
 from handlers import basic
-from handlers.turn import Turn, on_turn
+from handlers.turn import Turn, on_turn, open_turn
 from locales import N_, Translator
 
 HELP_ENTRY = ("mydata", N_("see everything I keep about you (also as a file)"))
@@ -41,6 +45,26 @@ async def on_mydata(t: Turn) -> None:
     t.document("mydata.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
+# C0 controls except tab, line feed and carriage return, and DEL: never typed by a person; NUL cannot even be stored
+# in PostgreSQL. Checked on every message and every button before any feature (group -1).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_ANYWHERE = re.compile(r".*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", re.S)  # PTB matches button data from its start
+
+
+async def refuse_control_characters(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_user is None:
+        raise ApplicationHandlerStop
+    async with open_turn(update, context) as t:
+        if t.is_callback:
+            t.answer(t.tr("This button is no longer valid. Please search again or send /start."), alert=True)
+        else:
+            t.reply(t.tr("Your message contains control characters I cannot read. Please type it again."))
+    raise ApplicationHandlerStop
+
+
 def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.Regex(CONTROL) | filters.CaptionRegex(CONTROL), refuse_control_characters),
+                    group=-1)
+    app.add_handler(CallbackQueryHandler(refuse_control_characters, pattern=CONTROL_ANYWHERE), group=-1)
     app.add_handler(CommandHandler("mydata", on_mydata))
     basic.add_help(HELP_ENTRY)

@@ -194,7 +194,9 @@ async def load_user(session: AsyncSession, update: Update, services: Services, n
     user = await session.get(User, tg.id)
     if user is None:
         user = User(id=tg.id, chat_id=update.effective_chat.id if update.effective_chat else tg.id,
-                    first_name=(tg.first_name or "")[:128], username=(tg.username or None),
+                    # No Telegram name or username: nothing needs them (the greeting reads the update), so
+                    # nothing personal is stored before a notice.
+                    first_name="", username=None,
                     # Korean first; English when the person's Telegram is in English.
                     language=normalize_language(tg.language_code or services.default_language),
                     role="user", created_at=now)  # HRDBOT_ADMIN_IDS is checked live, never copied here
