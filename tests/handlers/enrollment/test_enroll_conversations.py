@@ -312,11 +312,12 @@ async def test_text_typed_after_leaving_a_half_typed_rejection_never_rejects_any
     assert await _statuses(db) == {ME: "pending"}
 
 
-async def test_a_typed_reason_with_a_nul_is_stored_without_it(bot, db):
+async def test_a_typed_reason_with_a_nul_is_refused_and_typed_again(bot, db):
     await _one_pending_request(bot, db)
     await bot.say(f":user {STAFF}")
     await _open_the_typed_reason_prompt(bot)
-    await bot.say("예산\x00 부족")
+    assert "제어 문자" in texts(await bot.say("예산\x00 부족"))  # refused at the edge (handlers/privacy.py)
+    await bot.say("예산 부족")
     sent = await press(bot, "stc")
     assert "사유: 예산 부족" in texts(sent, ME)
     async with db.sessionmaker() as s:
