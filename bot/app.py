@@ -84,7 +84,26 @@ def periodic_jobs() -> list:
     from notifications.broadcasts import jobs as broadcast_jobs
     from notifications.exams import jobs as exam_jobs
 
-    return [refresh_catalog, *exam_jobs.JOBS, *course_start.JOBS, *digest.JOBS, *broadcast_jobs.JOBS, daily_retention]
+    return [refresh_catalog, expire_flows, refresh_commands, *exam_jobs.JOBS, *course_start.JOBS, *digest.JOBS,
+            *broadcast_jobs.JOBS, daily_retention]
+
+
+async def refresh_commands(runtime: "Runtime") -> None:
+    """Staff get the staff command menu in their chat, whichever route changed their role (checked every tick)."""
+    from handlers.commands import refresh_staff
+
+    published = runtime.services.extras.setdefault("staff_menus", {})
+    async with session_scope(runtime.services.sessionmaker) as session:
+        await refresh_staff(runtime.app.bot, session, runtime.services.admin_ids, published)
+
+
+async def expire_flows(runtime: "Runtime") -> None:
+    """Conversations untouched for FLOW_TTL end here, not only when the person writes again."""
+    from db.flows import expire_flows as expire
+    from handlers.turn import FLOW_TTL
+
+    async with session_scope(runtime.services.sessionmaker) as session:
+        await expire(session, runtime.services.clock.now() - FLOW_TTL)
 
 
 RETENTION_EVERY = timedelta(days=1)
@@ -118,6 +137,8 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     if prepare:
         await prepare_database(engine, clock)
     services = Services(sessionmaker=make_sessionmaker(engine), clock=clock, admin_ids=settings.admin_ids,
+                        default_language=settings.locale, public_url=settings.public_url,
+                        contact=settings.contact)
                         default_language=settings.locale, public_url=settings.public_url)
     services.extras["retention"] = settings.retention
     await services.reload_search()

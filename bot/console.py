@@ -1,13 +1,16 @@
 """`hrdbot console`: chat with the real handlers in the terminal, through python-telegram-bot and an in-process
 transport (no token, no network). Reads piped input until end of file, so sessions can be scripted.
 
-Typing a number presses the button with that number; lines starting with ':' are console commands
-(:help lists them).
+Typing a number presses the button with that number — unless the open question asks for typed text (a date, an
+employee number), then the number is the answer; `[3]` always presses button 3. Lines starting with ':' are console
+commands (:help lists them). HTML messages are shown rendered; files the bot sends (.ics) are saved to `files_dir`.
 """
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
+import logging
 import re
 import sys
 import time
@@ -42,8 +45,9 @@ def _duration(text: str) -> timedelta | None:
 
 class Console:
     def __init__(self, runtime: Runtime, request: InProcessRequest, out: TextIO = sys.stdout,
-                 user_id: int = CONSOLE_USER, echo: bool = False) -> None:
+                 user_id: int = CONSOLE_USER, echo: bool = False, files_dir: Path | None = None) -> None:
         self.runtime = runtime
+        self.files_dir = files_dir  # where files the bot sends are saved (None: only described)
         self.request = request
         self.out = out
         self.echo = echo
@@ -95,12 +99,25 @@ class Console:
         if self.echo:
             print(f"> {line}", file=self.out)
         stripped = line.strip()
-        if stripped.isdigit() and self.buttons and 1 <= int(stripped) <= len(self.buttons):
-            chat_id, message_id, data = self.buttons[int(stripped) - 1]
+        forced = re.fullmatch(r"\[(\d+)\]", stripped)
+        number = forced.group(1) if forced else stripped if stripped.isdigit() else None
+        if number and self.buttons and 1 <= int(number) <= len(self.buttons) and (
+                forced or not await self.typing_expected()):
+            chat_id, message_id, data = self.buttons[int(number) - 1]
             return await self.feed(self.callback_update(chat_id, message_id, data))
         if stripped.startswith(":"):
             return await self.meta(stripped[1:])
         return await self.feed(self.text_update(line))
+
+    async def typing_expected(self) -> bool:
+        """Whether the person's open question asks for typed text (then a typed number is an answer, not a press)."""
+        from db.models import User
+        from handlers.flows import current_step
+
+        async with self.runtime.services.sessionmaker() as session:
+            user = await session.get(User, self.user["id"])
+            step = current_step(user.flow, user.flow_step) if user is not None else None
+        return step is not None and step.text is not None and not step.buttons
 
     async def meta(self, command: str) -> list[Sent]:
         name, _, arg = command.partition(" ")
@@ -145,10 +162,13 @@ class Console:
                 continue
             who = "bot" if s.chat_id == self.user["id"] else f"bot → {s.chat_id}"
             if s.method == "sendDocument":
-                print(f"{who}> [file: {s.filename}, {len(s.content or b'')} bytes] {s.text}", file=self.out)
+                where = self.save(s)
+                saved = f", saved as {where}" if where else ""
+                print(f"{who}> [file: {s.filename}, {len(s.content or b'')} bytes{saved}] {s.text}", file=self.out)
                 continue
             prefix = f"{who}{' (edited)' if s.method.startswith('edit') else ''}> "
-            print(prefix + s.text.replace("\n", "\n" + " " * len(prefix)), file=self.out)
+            text = rendered(s.text) if s.html else s.text
+            print(prefix + text.replace("\n", "\n" + " " * len(prefix)), file=self.out)
             if s.buttons and s.chat_id == self.user["id"]:
                 if not numbered:
                     self.buttons, numbered = [], True
@@ -163,12 +183,34 @@ class Console:
                     print(" " * len(prefix) + "   ".join(labels), file=self.out)
 
 
-async def run_console(settings: Settings, lines: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    def save(self, s: Sent) -> Path | None:
+        """Keep a file the bot sent (an exam's .ics), as a person's phone would; its name is the bot's, made safe."""
+        if self.files_dir is None or not s.content:
+            return None
+        name = re.sub(r"[^\w.\-]+", "_", Path(s.filename or "file").name).lstrip(".") or "file"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / name
+        path.write_bytes(s.content)
+        return path
+
+
+def rendered(text: str) -> str:
+    """Telegram HTML as a terminal shows it: tags dropped, links as 'text (url)', entities decoded."""
+    text = re.sub(r'<a href="([^"]*)">(.*?)</a>', lambda m: f"{m.group(2)} ({html.unescape(m.group(1))})", text,
+                  flags=re.S)
+    return html.unescape(re.sub(r"</?[a-zA-Z][^>]*>", "", text))
+
+
+async def run_console(settings: Settings, lines: TextIO = sys.stdin, out: TextIO = sys.stdout,
+                      files_dir: Path | None = None) -> None:
+    # Log lines are for operators, not part of the conversation: only errors reach the terminal.
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))
     request = InProcessRequest()
     runtime = await build_runtime(settings, request=request, rate_limit=False)
     await runtime.app.initialize()
     interactive = lines.isatty()
-    console = Console(runtime, request, out, echo=not interactive)
+    console = Console(runtime, request, out, echo=not interactive,
+                      files_dir=files_dir if files_dir is not None else Path.cwd() / "hrdbot-files")
     try:
         if interactive:
             print("hrdbot console — type a message (e.g. 엑셀), /help, or :help for console commands. Ctrl-D to leave.",

@@ -80,8 +80,9 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
     app: Application = runtime.app
 
     async def post_init(application: Application) -> None:
-        await application.bot.set_my_commands([("start", "시작 / start"), ("help", "도움말 / help"),
-                                                ("search", "과정 검색 / search"), ("lang", "언어 / language")])
+        from handlers.commands import publish_default
+
+        await publish_default(application.bot)  # the menu per language; staff menus follow at the first tick
         start_background(runtime, settings.tick_seconds)
         if dashboard_socket is not None:
             start_dashboard(runtime, settings, dashboard_socket)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from catalog.center import ContactDetails, parse_topic_contacts
 from db.clock import Clock, SystemClock, parse_moment
 from db.session import default_database_url
 
@@ -84,6 +85,7 @@ class Settings:
     # How long personal data is kept (catalog/retention.py, docs/security.md): HRDBOT_RETAIN_OUTBOX_DAYS (message
     # contents after delivery), _FLOW_HOURS (abandoned answers), _SLOT_DAYS (after the interview), _AUDIT_DAYS (≥ 731).
     retention: Any = None
+    contact: ContactDetails = field(default_factory=ContactDetails)  # HRDBOT_CONTACT_*: empty unless configured
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -104,6 +106,10 @@ class Settings:
             import_max_unpacked=_count(env, "HRDBOT_IMPORT_MAX_UNPACKED", 50_000_000),
             import_max_rows=_count(env, "HRDBOT_IMPORT_MAX_ROWS", 5_000),
             retention=_retention(env),
+            contact=ContactDetails(
+                phone=env.get("HRDBOT_CONTACT_PHONE", "").strip(), address=env.get("HRDBOT_CONTACT_ADDRESS", "").strip(),
+                website=env.get("HRDBOT_CONTACT_WEBSITE", "").strip(), email=env.get("HRDBOT_CONTACT_EMAIL", "").strip(),
+                topics=parse_topic_contacts(env.get("HRDBOT_CONTACT_TOPICS"))),
         )
 
     def apply_limits(self) -> None:

@@ -30,6 +30,7 @@ class Sent:
     content: bytes | None = None
     alert: bool = False
     link_preview: Any = None  # the link_preview_options sent with a message (e.g. {"is_disabled": true})
+    html: bool = False  # sent with parse_mode HTML (the console shows it rendered, not as tags)
 
     @property
     def button_texts(self) -> list[str]:
@@ -123,7 +124,8 @@ class InProcessRequest(BaseRequest):
             preview = p.get("link_preview_options")
             self.sent.append(Sent("sendMessage", chat_id, msg["message_id"], text,
                                   (markup or {}).get("inline_keyboard", []),
-                                  link_preview=json.loads(preview) if isinstance(preview, str) else preview))
+                                  link_preview=json.loads(preview) if isinstance(preview, str) else preview,
+                                  html=p.get("parse_mode") == "HTML"))
             return 200, msg
         if api in ("editMessageText", "editMessageReplyMarkup"):
             key = (chat_id, int(p["message_id"]))
@@ -138,7 +140,7 @@ class InProcessRequest(BaseRequest):
             else:
                 msg.pop("reply_markup", None)
             self.sent.append(Sent(api, chat_id, key[1], msg.get("text", ""),
-                                  (markup or {}).get("inline_keyboard", [])))
+                                  (markup or {}).get("inline_keyboard", []), html=p.get("parse_mode") == "HTML"))
             return 200, msg
         if api == "sendDocument":
             upload = next(iter(files.values()), None) if files else None

@@ -78,6 +78,8 @@ def restricts(rule: dict | None) -> bool:
 
 def check(rule: dict | None, profile: ProfileView | None, starts_on: date) -> Refusal | None:
     """The first condition of `rule` the person fails for a cohort starting on `starts_on`, else None."""
+    if rule and rule.get("external"):  # a course for people outside the city's staff (foreign officials)
+        return Refusal("external", {})
     if not restricts(rule):
         return None
     assert rule is not None

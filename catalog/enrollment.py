@@ -262,6 +262,8 @@ async def _judge(session: AsyncSession, user_id: int, cohort: Cohort, course: Co
     closed_on = past_deadline(cohort, today)
     if closed_on is not None and not staff_adds:
         return Refusal("deadline", {"day": closed_on.isoformat()}), None, None
+    if (course.eligibility or {}).get("external"):  # said before asking anyone for a profile
+        return Refusal("external", {}), None, None
     profile = await get_profile(session, user_id)
     if profile is None:
         return Refusal("profile_needed", {}), None, None

@@ -19,6 +19,7 @@ HELP: list[tuple[str, str]] = [
     ("lang", N_("change language / 언어 변경")),
     ("cancel", N_("stop what you are doing")),
 ]
+START_HELP = N_("start: what I can do")
 STAFF_HELP: list[tuple[str, str]] = []  # shown only to staff: other people never see staff commands
 
 
@@ -44,17 +45,25 @@ def help_text(tr: Translator, staff: bool = False) -> str:
     return "\n".join(lines)
 
 
+def start_text(t: Turn) -> str:
+    """Three lines: who I am, what to type, where the rest is."""
+    _ = t.tr
+    name = (t.update.effective_user.first_name or "").strip()
+    hello = _("Hello {name}! I am the assistant of the Seoul Metropolitan Government HRD Center (서울시 인재개발원).",
+              name=name).replace("  ", " ").replace(" !", "!")
+    return "\n".join([hello, _("Type the course you are looking for: 엑셀, 외국어, 퇴직 준비, 다음 달 교육…"),
+                      _("Or choose below; /help lists every command.")])
+
+
 @on_turn
 async def on_start(t: Turn) -> None:
-    _ = t.tr
+    from handlers.intents import main_menu
+
     t.clear_flow()
-    name = t.update.effective_user.first_name or ""
-    text = _("Hello {name}! I am the assistant of the Seoul Metropolitan Government HRD Center (서울시 인재개발원).",
-             name=name).replace("  ", " ")
-    t.reply(text + "\n\n" + help_text(t.tr, t.is_staff))
-    if not t.user.language_chosen:
-        # Offered, never forced: free text searches whatever is pressed.
-        t.reply(_("Language: 한국어 or English? You can change it any time with /lang."), language_buttons())
+    menu = main_menu(t.tr)
+    if not t.user.language_chosen:  # offered, never forced: free text searches whatever is pressed
+        menu.append(language_buttons()[0])
+    t.reply(start_text(t), menu)
 
 
 @on_turn
@@ -77,7 +86,9 @@ async def on_lang_button(t: Turn, args: list[str]) -> None:
     if t.user.flow:  # mid-conversation: keep it, and say so rather than burying the question under /help
         t.reply(t.tr("You can go on where you were: answer the last question, or send /cancel to stop."))
     else:
-        t.reply(help_text(t.tr, t.is_staff))
+        from handlers.intents import main_menu
+
+        t.reply(start_text(t), main_menu(t.tr))
 
 
 @on_turn

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from telegram.ext import Application, CommandHandler
 
 from handlers.basic import add_help
-from handlers.callbacks import StaleButton, cb, route, str_arg
-from handlers.flows import text_step
+from handlers.callbacks import Action, StaleButton, Str, on
+from handlers.flows import NotAnAnswer, Step, flow, leave
 from handlers.notices import notice
 from handlers.turn import Turn, on_turn
 from locales import N_, Translator
@@ -23,6 +23,13 @@ from notifications.exams.subscriptions import clear_slot, set_slot, subscribe, u
 from notifications.messages import Button, Rendered, rows
 
 SLOT_FLOW = "exam_slot"
+EXAMS = Action("exl")
+EXAM = Action("exr", Str("round"))
+SUBSCRIBE = Action("exs", Str("round"))
+UNSUBSCRIBE = Action("exu", Str("round"))
+MY_SLOT = Action("exi", Str("round"))
+CLEAR_SLOT = Action("exx", Str("round"))
+ICS = Action("exc", Str("round"))
 ICONS = {"notice": "📣", "document": "📄", "written": "📝", "interview": "🗣", "result": "🏁", "assessment": "🧭",
          "course": "📚"}
 SELECTION_NOTES = {"선발": N_("to be selected"), "예정": N_("planned"), "계획": N_("planned"),
@@ -84,7 +91,7 @@ def list_view(all_rounds: list[cal.RoundInfo], today: date, tr: Translator) -> t
     for i, info in enumerate(all_rounds, 1):
         lines.append(f"{i}. {short_title(info, tr)}")
         lines.append(f"    {next_line(info, today, tr)}")
-        buttons.append([Button(f"{i}. {short_title(info, tr)}"[:60], cb("exr", info.id))])
+        buttons.append([Button(f"{i}. {short_title(info, tr)}", EXAM(info.id))])
     return "\n".join(lines), buttons
 
 
@@ -123,18 +130,18 @@ def card_view(card: cal.RoundCard, tr: Translator) -> tuple[str, list[list[Butto
     else:
         lines.append(tr("Subscribe to get a reminder 7 days before, the evening before and on the morning of each: "
                         "{events}.", events=labels))
-    buttons = [[Button(tr("🔕 Unsubscribe"), cb("exu", info.id)) if card.subscribed
-                else Button(tr("🔔 Subscribe"), cb("exs", info.id))]]
+    buttons = [[Button(tr("🔕 Unsubscribe"), UNSUBSCRIBE(info.id)) if card.subscribed
+                else Button(tr("🔔 Subscribe"), SUBSCRIBE(info.id))]]
     row = []
     if info.event("interview") is not None:
-        row.append(Button(tr("🗣 My interview time"), cb("exi", info.id)))
+        row.append(Button(tr("🗣 My interview time"), MY_SLOT(info.id)))
     if exact_event_count(info, card.slot):
-        row.append(Button(tr("📅 Add to calendar (.ics)"), cb("exc", info.id)))
+        row.append(Button(tr("📅 Add to calendar (.ics)"), ICS(info.id)))
     if row:
         buttons.append(row)
     if card.slot is not None:
-        buttons.append([Button(tr("Remove my interview time"), cb("exx", info.id))])
-    buttons.append([Button(tr("« All exams"), cb("exl"))])
+        buttons.append([Button(tr("Remove my interview time"), CLEAR_SLOT(info.id))])
+    buttons.append([Button(tr("« All exams"), EXAMS())])
     return "\n".join(lines), buttons
 
 
@@ -158,8 +165,22 @@ async def show_card(t: Turn, round_id: str, *, edit: bool = True) -> None:
 
 def _leave_slot_flow(t: Turn) -> None:
     """Browsing the calendar again abandons an unanswered "my interview time" question, so later text searches."""
-    if t.user.flow == SLOT_FLOW:
-        t.clear_flow()
+    leave(t, SLOT_FLOW)
+
+
+async def show_matches(t: Turn, found: list[cal.RoundInfo], event: str | None) -> None:
+    """An exam question ('면접 일정', '9급 시험'): the matching rounds with the asked date, each a button."""
+    today = t.now.date()
+    lines = [t.tr("Exams that match your question:"), ""]
+    buttons = []
+    for i, info in enumerate(found[:8], 1):
+        e = info.event(event) if event else info.next_event(today)
+        when = f"{event_label(e.kind, t.tr)}: {event_when(e, t.tr)}" if e else next_line(info, today, t.tr)
+        lines.append(f"{i}. {short_title(info, t.tr)}")
+        lines.append(f"    {when}")
+        buttons.append([Button(f"{i}. {short_title(info, t.tr)}", EXAM(info.id))])
+    buttons.append([Button(t.tr("« All exams"), EXAMS())])
+    t.reply("\n".join(lines), buttons)
 
 
 @on_turn
@@ -172,21 +193,20 @@ async def on_exams(t: Turn) -> None:
     await show_list(t)
 
 
-@route("exl")
-async def on_list_button(t: Turn, args: list[str]) -> None:
+@on(EXAMS)
+async def on_list_button(t: Turn) -> None:
     _leave_slot_flow(t)
     await show_list(t, edit=True)
 
 
-@route("exr")
-async def on_round_button(t: Turn, args: list[str]) -> None:
+@on(EXAM)
+async def on_round_button(t: Turn, rid: str) -> None:
     _leave_slot_flow(t)
-    await show_card(t, str_arg(args, 0))
+    await show_card(t, rid)
 
 
-@route("exs")
-async def on_subscribe(t: Turn, args: list[str]) -> None:
-    rid = str_arg(args, 0)
+@on(SUBSCRIBE)
+async def on_subscribe(t: Turn, rid: str) -> None:
     result = await subscribe(t.session, t.user.id, rid, t.now)
     if not result.ok:
         raise StaleButton(rid)
@@ -197,9 +217,8 @@ async def on_subscribe(t: Turn, args: list[str]) -> None:
     await show_card(t, rid)
 
 
-@route("exu")
-async def on_unsubscribe(t: Turn, args: list[str]) -> None:
-    rid = str_arg(args, 0)
+@on(UNSUBSCRIBE)
+async def on_unsubscribe(t: Turn, rid: str) -> None:
     if await cal.get_round(t.session, rid) is None:
         raise StaleButton(rid)
     await unsubscribe(t.session, t.user.id, rid, t.now)
@@ -207,23 +226,33 @@ async def on_unsubscribe(t: Turn, args: list[str]) -> None:
     await show_card(t, rid)
 
 
-@route("exi")
-async def on_slot_button(t: Turn, args: list[str]) -> None:
-    rid = str_arg(args, 0)
+@on(MY_SLOT)
+async def on_slot_button(t: Turn, rid: str) -> None:
     info = await cal.get_round(t.session, rid)
     if info is None or info.event("interview") is None:
         raise StaleButton(rid)
     t.set_flow(SLOT_FLOW, "ask", {"round": rid})
+    await ask_slot(t, None)
+
+
+async def ask_slot(t: Turn, error: str | None) -> None:
+    """The "my interview time" question (again, with what was wrong, when the answer could not be read)."""
+    rid = t.flow_data.get("round")
+    info = await cal.get_round(t.session, rid) if rid else None
+    if info is None or info.event("interview") is None:
+        t.clear_flow()
+        t.reply(t.tr("This exam no longer has an interview. Nothing was saved."))
+        return
     period = event_when(info.event("interview"), t.tr)
-    t.reply(t.tr("Send your interview date, time and place in one message, e.g. “8/24 14:00 서울시인재개발원 "
-                 "별관 2층”. The interview period is {period}. /cancel to stop.", period=period) + "\n\n"
-            + t.tr("🔒 I keep your interview time and place only to remind you of it, and delete them after the "
-                   "interview; /forget deletes them at once."))
+    text = t.tr("Send your interview date, time and place in one message, e.g. “8/24 14:00 서울시인재개발원 "
+                "별관 2층”. The interview period is {period}. /cancel to stop.", period=period) + "\n\n" + t.tr(
+        "🔒 I keep your interview time and place only to remind you of it, and delete them after the interview; "
+        "/forget deletes them at once.")
+    t.reply(f"⚠️ {error}\n\n{text}" if error else text)
 
 
-@route("exx")
-async def on_clear_slot(t: Turn, args: list[str]) -> None:
-    rid = str_arg(args, 0)
+@on(CLEAR_SLOT)
+async def on_clear_slot(t: Turn, rid: str) -> None:
     if await cal.get_round(t.session, rid) is None:
         raise StaleButton(rid)
     await clear_slot(t.session, t.user.id, rid, t.now)
@@ -231,7 +260,6 @@ async def on_clear_slot(t: Turn, args: list[str]) -> None:
     await show_card(t, rid)
 
 
-@text_step(SLOT_FLOW)
 async def on_slot_text(t: Turn, text: str) -> None:
     rid = t.flow_data.get("round")
     info = await cal.get_round(t.session, rid) if rid else None
@@ -244,11 +272,9 @@ async def on_slot_text(t: Turn, text: str) -> None:
         parsed = parse_slot(text, interview.start_on.year, (interview.start_on, interview.end_on))
     except SlotError as exc:
         first = interview.start_on  # examples in the interview's own period
-        short = f"{first.month}/{first.day}"
-        t.reply(t.tr(SLOT_ERRORS[exc.code], period=event_when(interview, t.tr), short=short, iso=first.isoformat())
-                + "\n" +
-                t.tr("Example: 8/24 14:00 서울시인재개발원 별관 2층 — or /cancel."))
-        return
+        short = "{}/{}".format(first.month, first.day)
+        raise NotAnAnswer(t.tr(SLOT_ERRORS[exc.code], period=event_when(interview, t.tr), short=short,
+                               iso=first.isoformat())) from None
     await set_slot(t.session, t.user.id, rid, parsed.starts_at, parsed.place, t.now)
     t.clear_flow()
     t.reply(t.tr("Saved: your interview is on {when} at {place}. Your interview reminders now follow this time.",
@@ -269,9 +295,9 @@ async def send_ics(t: Turn, rid: str) -> None:
                     title=short_title(info, t.tr)))
 
 
-@route("exc")
-async def on_ics_button(t: Turn, args: list[str]) -> None:
-    await send_ics(t, str_arg(args, 0))
+@on(ICS)
+async def on_ics_button(t: Turn, rid: str) -> None:
+    await send_ics(t, rid)
 
 
 @on_turn
@@ -290,7 +316,7 @@ async def on_ics(t: Turn) -> None:
     choices = mine or [r for r in cal.upcoming_first(await cal.current_rounds(t.session, t.now.date()), t.now.date())
                        if exact_event_count(r)]
     t.reply(t.tr("Which exam? I will send its calendar file."),
-            [[Button(short_title(r, t.tr)[:60], cb("exc", r.id))] for r in choices])
+            [[Button(short_title(r, t.tr), ICS(r.id))] for r in choices])
 
 
 @on_turn
@@ -307,7 +333,7 @@ async def on_myexams(t: Turn) -> None:
         upcoming = [r for r in await cal.planned_reminders(t.session, t.user.id, info.id) if r.status == "planned"]
         if upcoming:
             lines.append("    " + t.tr("Next reminder: {when}", when=t.tr.datetime(upcoming[0].due_at)))
-        buttons.append([Button(short_title(info, t.tr)[:60], cb("exr", info.id))])
+        buttons.append([Button(short_title(info, t.tr), EXAM(info.id))])
     t.reply("\n".join(lines), buttons)
 
 
@@ -342,7 +368,7 @@ def render_reminder(params: dict, tr: Translator) -> Rendered:
                         "(check the exam notice).", time=tr.time(arrive)))
     if kind == "result":
         lines.append(tr("Results are published on the Seoul recruitment website and in the exam notice."))
-    return Rendered("\n".join(lines), rows([Button(tr("Open the exam"), cb("exr", params.get("round_id", "")))]))
+    return Rendered("\n".join(lines), rows([Button(tr("Open the exam"), EXAM(params.get("round_id") or "-"))]))
 
 
 @notice("exam_change")
@@ -359,7 +385,7 @@ def render_change(params: dict, tr: Translator) -> Rendered:
         else:
             lines.append("• " + tr("{event}: {when} (new)", event=label, when=new_text))
     lines.append(tr("Your reminders follow the new dates."))
-    return Rendered("\n".join(lines), rows([Button(tr("Open the exam"), cb("exr", params.get("round_id", "")))]))
+    return Rendered("\n".join(lines), rows([Button(tr("Open the exam"), EXAM(params.get("round_id") or "-"))]))
 
 
 @notice("exam_slot")
@@ -367,8 +393,10 @@ def render_slot(params: dict, tr: Translator) -> Rendered:
     text = tr("📅 Your interview for “{title}”: {when}, {place}. I will remind you before it.",
               title=tr.pick(params.get("title"), params.get("title_en")),
               when=tr.datetime(datetime.fromisoformat(params["at"])), place=params.get("place") or "–")
-    return Rendered(text, rows([Button(tr("Open the exam"), cb("exr", params.get("round_id", "")))]))
+    return Rendered(text, rows([Button(tr("Open the exam"), EXAM(params.get("round_id") or "-"))]))
 
+
+flow(SLOT_FLOW, N_("your interview time"), ask_slot, Step("ask", text=on_slot_text))
 
 HELP_ENTRIES = [
     ("exams", N_("exam calendar and reminders (공·경채, 경력채용, 역량평가)")),

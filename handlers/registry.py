@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from handlers import basic, broadcasts, dashboard, enrollment, exams, privacy, routing, search
+from handlers import (  # noqa: F401 (flows, intents: their buttons' routes)
+    basic, broadcasts, dashboard, enrollment, exams, flows, intents, privacy, routing, search,
+)
 
 # Feature modules: each has `register(app)` that adds its commands, routes and notice renderers.
 FEATURES = [basic, search, enrollment, exams, broadcasts, dashboard, privacy]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.center import ContactDetails
 from catalog.courses import CardCache, catalog_version
 from db.clock import Clock
 
@@ -18,6 +19,7 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     default_language: str = "ko"
     public_url: str = "http://127.0.0.1:8080"  # the staff dashboard's address (its sign-in links start with it)
+    contact: ContactDetails = field(default_factory=ContactDetails)  # deployment settings; empty unless configured
     search: Any = None  # catalog.search.SearchIndex, rebuilt when the catalog changes
     cards: CardCache = field(default_factory=CardCache)  # course cards' texts, cleared when the catalog changes
     catalog_version: int | None = None  # what search and the card texts were built from

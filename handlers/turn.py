@@ -31,7 +31,7 @@ from notifications.messages import Rendered
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-FLOW_TTL = timedelta(hours=24)  # a flow untouched this long is forgotten, so free text searches again
+FLOW_TTL = timedelta(hours=3)  # a flow untouched this long is forgotten (by the tick too), so free text searches again
 
 
 def fit(text: str, limit: int = MAX_TEXT) -> str:
@@ -44,11 +44,23 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
     return text[:cut] + "…"
 
 
+BUTTON_TEXT = 60  # longer labels are cut (phones show about this much)
+
+
+def button_label(text: str, limit: int = BUTTON_TEXT) -> str:
+    """A label cut at a word boundary with '…', never mid-word (Telegram would cut it anywhere)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return (text[:cut] if cut > limit // 2 else text[:limit - 1]).rstrip(" ·,-") + "…"
+
+
 def keyboard(buttons: Any) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text[:64], callback_data=b.data, url=b.url) for b in row] for row in buttons if row]
+        [[InlineKeyboardButton(button_label(b.text), callback_data=b.data, url=b.url) for b in row]
+         for row in buttons if row]
     )
 
 
@@ -85,6 +97,10 @@ class Turn:
     @property
     def is_callback(self) -> bool:
         return self.update.callback_query is not None
+
+    @property
+    def is_command(self) -> bool:
+        return not self.is_callback and self.text.startswith("/")
 
     @property
     def text(self) -> str:
@@ -247,7 +263,12 @@ def on_turn(fn: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Aw
         if info is not None:
             info["handler"] = fn.__name__
         async with open_turn(update, context) as turn:
+            before = (turn.user.flow, turn.user.flow_step)
             await fn(turn)
+            if before[0] and turn.is_command and (turn.user.flow, turn.user.flow_step) == before:
+                from handlers.flows import offer_way_back
+
+                offer_way_back(turn)  # /my, /exams… mid-conversation: answered, and the way back offered
 
     return callback
 

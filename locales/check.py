@@ -30,20 +30,29 @@ def used_msgids() -> dict[str, str]:
     return found
 
 
+PLURAL_FORMS: set[str] = set()  # msgids that are a form of an ngettext pair
+
+
 def catalog(lang: str) -> dict[str, str]:
     entries: dict[str, str] = {}
     for path in sorted((ROOT / "locales" / lang).glob("*.po")):
         with path.open("rb") as fh:
             for message in read_po(fh, locale=lang):
-                if message.id:
-                    key = message.id[0] if isinstance(message.id, tuple) else message.id
-                    value = message.string[0] if isinstance(message.string, tuple) else message.string
-                    entries[key] = value or ""
+                if not message.id:
+                    continue
+                if isinstance(message.id, tuple):  # ngettext: both forms are used msgids
+                    forms = [f for f in (message.string if isinstance(message.string, tuple) else (message.string,))]
+                    for i, key in enumerate(message.id):
+                        PLURAL_FORMS.add(key)
+                        entries[key] = (forms[min(i, len(forms) - 1)] if forms else "") or ""
+                else:
+                    entries[message.id] = message.string or ""
     return entries
 
 
-def placeholders(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
+def placeholders(text: str, plural: bool = False) -> set[str]:
+    """The {names} of a text; in a plural form `{n}` (the count) may appear in one form and not in another."""
+    return set(PLACEHOLDER.findall(text)) - ({"n"} if plural else set())
 
 
 def problems() -> list[str]:
@@ -53,11 +62,12 @@ def problems() -> list[str]:
     for msgid, where in sorted(used.items(), key=lambda kv: kv[1]):
         if not ko.get(msgid):
             out.append(f"ko missing ({where}): {msgid!r}")
-        elif placeholders(ko[msgid]) != placeholders(msgid):
+        elif placeholders(ko[msgid], msgid in PLURAL_FORMS) != placeholders(msgid, msgid in PLURAL_FORMS):
             out.append(f"ko placeholders differ ({where}): {msgid!r} → {ko[msgid]!r}")
         if msgid not in en:
             out.append(f"en missing ({where}): {msgid!r}")
-        elif en[msgid] and placeholders(en[msgid]) != placeholders(msgid):
+        elif en[msgid] and (placeholders(en[msgid], msgid in PLURAL_FORMS)
+                            != placeholders(msgid, msgid in PLURAL_FORMS)):
             out.append(f"en placeholders differ ({where}): {msgid!r}")
     return out
 

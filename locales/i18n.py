@@ -16,6 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from locales import formatting
+from locales.korean import attach_particles
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -66,13 +67,14 @@ class Translator:
 
     def __call__(self, message: str, /, **values) -> str:
         text = self._t.gettext(message)
-        return text.format(**values) if values else text
+        text = text.format(**values) if values else text
+        return attach_particles(text) if self.lang == "ko" else text
 
     gettext = __call__
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values) -> str:
-        text = self._t.ngettext(singular, plural, n)
-        return text.format(n=n, **values)
+        text = self._t.ngettext(singular, plural, n).format(n=n, **values)
+        return attach_particles(text) if self.lang == "ko" else text
 
     def pick(self, ko: str | None, en: str | None) -> str:
         """Data that carries both languages (course titles): the user's, falling back to Korean."""

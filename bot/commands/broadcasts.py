@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from pathlib import Path
 
 from bot.commands.imports import register, register_exporter
 from bot.settings import Settings
+from locales import N_
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -128,23 +128,39 @@ async def export_subscribers(args) -> int:
                    for r in rows])
 
 
+BROADCAST_COLUMNS = [N_("No."), N_("Status"), N_("Created by (Telegram id)"), N_("Created at"), N_("Scheduled for"),
+                     N_("Started at"), N_("Finished at"), N_("Audience"), N_("Attached course"), N_("Recipients"),
+                     N_("Sent"), N_("Failed"), N_("Unreachable"), N_("Pending"), N_("Cancelled"), N_("Text")]
+
+
 async def export_broadcasts(args) -> int:
+    """One row per broadcast, for a person reading it in Excel: headers, statuses and audiences in words
+    (HRDBOT_LOCALE, Korean by default), not codes or JSON."""
     from db.access import Actor
     from db.session import session_scope
+    from handlers.broadcasts.formatting import plain
+    from locales import translator
+    from locales.labels import BROADCAST_STATUS
+    from notifications.broadcasts.audiences import BadAudience, describe, describe_audience
     from notifications.broadcasts.service import all_broadcasts
 
     settings = Settings.from_env()
+    tr = translator(settings.locale)
     engine, sessionmaker = await _open(settings)
+    rows = []
     try:
         async with session_scope(sessionmaker) as session:
             items = await all_broadcasts(session, Actor.operator(), now=settings.clock().now())
+            for p in items:
+                try:
+                    info = await describe(session, p.audience)
+                    audience = describe_audience(info.label, p.total or info.count, tr)
+                except BadAudience:
+                    audience = str(p.audience.get("kind", ""))
+                rows.append([p.id, tr(BROADCAST_STATUS.get(p.status, p.status)), p.created_by, _naive(p.created_at),
+                             _naive(p.scheduled_at), _naive(p.started_at), _naive(p.finished_at), audience,
+                             p.course_id or "", p.total, p.sent, p.failed, p.unreachable, p.pending, p.cancelled,
+                             plain(p.text)])
     finally:
         await engine.dispose()
-    from handlers.broadcasts.formatting import plain
-
-    return _write(args, ["id", "status", "created_by", "created_at", "scheduled_at", "started_at", "finished_at",
-                         "audience", "course_id", "total", "sent", "failed", "unreachable", "pending", "cancelled",
-                         "text"],
-                  [[p.id, p.status, p.created_by, _naive(p.created_at), _naive(p.scheduled_at), _naive(p.started_at),
-                    _naive(p.finished_at), json.dumps(p.audience, ensure_ascii=False), p.course_id or "", p.total,
-                    p.sent, p.failed, p.unreachable, p.pending, p.cancelled, plain(p.text)] for p in items])
+    return _write(args, [tr(c) for c in BROADCAST_COLUMNS], rows)

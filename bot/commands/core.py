@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from bot.settings import Settings
@@ -104,8 +105,11 @@ async def cmd_search(args) -> int:
         return index.search(text, limit=args.limit, filters=filters)
 
     if args.jsonl:
-        for line in sys.stdin:
-            print(json.dumps([_hit_json(h) for h in run(line.strip())], ensure_ascii=False), flush=True)
+        try:
+            for line in sys.stdin:
+                print(json.dumps([_hit_json(h) for h in run(line.strip())], ensure_ascii=False), flush=True)
+        except BrokenPipeError:  # the reader has what it wanted (`| head -1`): stop quietly, no traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     if not args.query:
         print("hrdbot search: give a QUERY or use --jsonl", file=sys.stderr)

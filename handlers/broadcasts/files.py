@@ -10,13 +10,15 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from catalog.imports import FileProblem, ImportPlan, Problem, limits
-from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.callbacks import Action, Flag, on
+from handlers.flows import Step, flow, guard, leave
 from handlers.turn import Turn, open_turn
-from locales import Translator
+from locales import N_, Translator
 from notifications.messages import Button
 from notifications.news import import_and_announce
 
 FLOW = "import"
+APPLY = Action("bci", Flag("apply"))
 SHOW = 12  # errors / changes listed in a report
 
 
@@ -98,24 +100,22 @@ async def _dry_run(t: Turn, name: str, content: bytes) -> None:
         return
     plan = outcome.result.plan
     if not plan.ok or not (plan.count("added") or plan.count("updated")):
-        t.clear_flow() if t.user.flow == FLOW else None
+        leave(t, FLOW)
         t.reply(render_plan(plan, t.tr, filename=name, applied=False))
         return
     t.set_flow(FLOW, "confirm", {"name": name[:100], "kind": plan.kind,
                                  "content": base64.b64encode(content).decode("ascii")})
     t.reply(render_plan(plan, t.tr, filename=name, applied=False),
-            [[Button(t.tr("✅ Apply the import"), cb("bci", "go")), Button(t.tr("✖ Cancel"), cb("bci", "no"))]])
+            [[Button(t.tr("✅ Apply the import"), APPLY(True)), Button(t.tr("✖ Cancel"), APPLY(False))]])
 
 
-@route("bci")
-async def on_import_button(t: Turn, args: list[str]) -> None:
+@on(APPLY)
+async def on_import_button(t: Turn, apply: bool) -> None:
     if t.refuse_unless_staff():
         return
-    if t.user.flow != FLOW or t.user.flow_step != "confirm":
-        raise StaleButton(args)
-    data = t.flow_data
+    data = guard(t, FLOW, "confirm")
     t.clear_flow()
-    if str_arg(args, 0) != "go":
+    if not apply:
         t.edit(t.tr("Import cancelled. Nothing was changed."))
         return
     name = data.get("name", "file")
@@ -130,3 +130,19 @@ async def on_import_button(t: Turn, args: list[str]) -> None:
     if applied:
         t.outbox_written()
         t.after_commit.append(t.services.reload_search)
+
+
+async def ask_again(t: Turn, error: str | None) -> None:
+    """The checked file's plan and its Apply / Cancel buttons again."""
+    data = t.flow_data
+    try:
+        content = base64.b64decode(data.get("content", ""))
+    except ValueError:
+        t.clear_flow()
+        return
+    if error:
+        t.reply("⚠️ " + error)
+    await _dry_run(t, data.get("name", "file"), content)
+
+
+flow(FLOW, N_("the import of a file"), ask_again, Step("confirm"), staff=True)

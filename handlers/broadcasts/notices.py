@@ -20,7 +20,7 @@ def course_button(params: dict, tr: Translator) -> Button | None:
         text = tr("📘 {title} — cohort #{number}", title=title, number=params["cohort_no"])
     else:
         text = tr("📘 {title}", title=title)
-    return Button(text[:64], cb("crs", course_id))
+    return Button(text, cb("crs", course_id))
 
 
 @notice("broadcast")
@@ -54,7 +54,7 @@ def render_course_news(params: dict, tr: Translator) -> Rendered:
     lines += ["", tr("You get this because you subscribed to course news (/subscribe).")]
     buttons = rows(
         [Button(tr("📘 See the course"), cb("crs", params.get("course_id", "")))],
-        [Button(tr("🔕 No more news about {topic}", topic=topic)[:64], cb("nwo", params.get("topic", "")))],
+        [Button(tr("🔕 No more news about {topic}", topic=topic), cb("nwo", params.get("topic", "")))],
     )
     return Rendered("\n".join(lines), buttons)
 
@@ -82,4 +82,20 @@ def render_broadcast_report(params: dict, tr: Translator) -> Rendered:
         from handlers.broadcasts.formatting import plain
 
         lines += ["", "“" + plain(summary)[:60] + "”"]
+    return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), cb("bcl"))]))
+
+
+@notice("broadcast_missed")
+def render_broadcast_missed(params: dict, tr: Translator) -> Rendered:
+    """A scheduled broadcast the bot could not start on time (it was not running): not sent days late."""
+    from datetime import datetime
+
+    from handlers.broadcasts.formatting import plain
+
+    due = datetime.fromisoformat(params["due"]) if params.get("due") else None
+    lines = [tr("⚠️ Broadcast #{id} was due {when}, but the bot was not running then. It was not sent late; send "
+                "it again with /broadcast if it still matters.", id=params.get("b"),
+                when=tr.datetime(due) if due else "?")]
+    if params.get("text"):
+        lines += ["", "“" + plain(params["text"])[:60] + "”"]
     return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), cb("bcl"))]))

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from handlers.broadcasts.formatting import plain
 from handlers.broadcasts.notices import report_lines
-from handlers.callbacks import StaleButton, cb, int_arg, route
+from handlers.callbacks import Action, Int, StaleButton, on
 from handlers.turn import Turn, on_turn
 from locales import Translator
 from locales.labels import BROADCAST_STATUS as STATUS  # shared with the dashboard
 from notifications.broadcasts.audiences import BadAudience, describe, describe_audience
 from notifications.broadcasts.service import BroadcastError, Progress, cancel_broadcast, progress, recent
 from notifications.messages import Button
+
+
+BROADCASTS = Action("bcl")
+CANCEL = Action("bcx", Int("broadcast", 1))
+CANCEL_YES = Action("bcy", Int("broadcast", 1))
 
 
 async def _audience_text(t: Turn, p: Progress) -> str:
@@ -23,6 +28,8 @@ async def _audience_text(t: Turn, p: Progress) -> str:
 def _when(p: Progress, tr: Translator) -> str:
     if p.status == "scheduled" and p.scheduled_at:
         return tr("starts {when}", when=tr.datetime(p.scheduled_at))
+    if p.status == "cancelled":  # not "finished": nothing (or not everything) was sent
+        return tr("cancelled {when}", when=tr.datetime(p.finished_at or p.created_at))
     if p.finished_at:
         return tr("finished {when}", when=tr.datetime(p.finished_at))
     if p.started_at:
@@ -49,8 +56,8 @@ async def show_list(t: Turn, *, edit: bool = False) -> None:
     for p in items:
         blocks.append(await progress_text(t, p))
         if p.unfinished:
-            buttons.append([Button(t.tr("Cancel broadcast #{id}", id=p.id), cb("bcx", p.id))])
-    buttons.append([Button(t.tr("Refresh"), cb("bcl"))])
+            buttons.append([Button(t.tr("Cancel broadcast #{id}", id=p.id), CANCEL(p.id))])
+    buttons.append([Button(t.tr("Refresh"), BROADCASTS())])
     (t.edit if edit else t.reply)("\n\n".join(blocks), buttons)
 
 
@@ -61,41 +68,45 @@ async def on_broadcasts(t: Turn) -> None:
     await show_list(t)
 
 
-@route("bcl")
-async def on_list_button(t: Turn, args: list[str]) -> None:
+@on(BROADCASTS)
+async def on_list_button(t: Turn) -> None:
     if t.refuse_unless_staff():
         return
     await show_list(t, edit=True)
 
 
-@route("bcx")
-async def on_cancel_ask(t: Turn, args: list[str]) -> None:
+@on(CANCEL)
+async def on_cancel_ask(t: Turn, broadcast_id: int) -> None:
     if t.refuse_unless_staff():
         return
-    p = await progress(t.session, int_arg(args, 0))
+    p = await progress(t.session, broadcast_id)
     if p is None:
-        raise StaleButton(args)
+        raise StaleButton(broadcast_id)
     if not p.unfinished:
         t.answer(t.tr("Broadcast #{id} is already {status}.", id=p.id, status=t.tr(STATUS.get(p.status, p.status))),
                  alert=True)
         return
     t.reply(t.tr("Cancel broadcast #{id}? Messages not sent yet will not be sent.", id=p.id) + "\n\n"
             + await progress_text(t, p),
-            [[Button(t.tr("Yes, cancel #{id}", id=p.id), cb("bcy", p.id)), Button(t.tr("Keep sending"), cb("bcl"))]])
+            [[Button(t.tr("Yes, cancel #{id}", id=p.id), CANCEL_YES(p.id)), Button(t.tr("Keep sending"), BROADCASTS())]])
 
 
-@route("bcy")
-async def on_cancel_confirm(t: Turn, args: list[str]) -> None:
+@on(CANCEL_YES)
+async def on_cancel_confirm(t: Turn, broadcast_id: int) -> None:
     if t.refuse_unless_staff():
         return
     try:
-        result = await cancel_broadcast(t.session, int_arg(args, 0), t.now, actor=t.actor)
+        result = await cancel_broadcast(t.session, broadcast_id, t.now, actor=t.actor)
     except BroadcastError:
-        raise StaleButton(args) from None
+        raise StaleButton(broadcast_id) from None
     if result.already:
         t.edit(t.tr("Broadcast #{id} is already {status}.", id=result.broadcast_id,
                     status=t.tr(STATUS.get(result.already, result.already))))
         return
-    t.edit(t.tr("Broadcast #{id} cancelled: {count} messages will not be sent. You will get a report.",
-                id=result.broadcast_id, count=t.tr.number(result.cancelled)))
+    if not result.cancelled:  # a scheduled broadcast that had not started: nobody gets anything
+        t.edit(t.tr("Broadcast #{id} cancelled before it started: nothing was sent.", id=result.broadcast_id))
+    else:
+        t.edit(t.tr.ngettext("Broadcast #{id} cancelled: {n} message will not be sent. You will get a report.",
+                             "Broadcast #{id} cancelled: {n} messages will not be sent. You will get a report.",
+                             result.cancelled, id=result.broadcast_id))
     t.outbox_written()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from catalog import enrollment as svc
-from handlers.callbacks import StaleButton, cb, int_arg, route
+from handlers.callbacks import Action, Int, StaleButton, cb, int_arg, on, route
 from handlers.enrollment.wording import course_name, refusal_text, status_text, view_line
 from handlers.labels import APPROVAL, DELIVERY, label
 from handlers.turn import Turn
@@ -50,6 +50,14 @@ def terms_text(t: Turn, terms: svc.Terms) -> str:
     elif terms.would_be == "duplicate" and terms.existing is not None:
         lines.append(_("You already asked for this cohort: {status}.",
                        status=status_text(tr, terms.existing, t.now.date())))
+    elif terms.refusal is not None and terms.refusal.code == "profile_needed":
+        # the seat check comes first; consent and the profile only when the person wants to go on
+        if terms.seats_left == 0:
+            lines.append(_("This cohort is full: a request would join its waitlist."))
+        elif terms.seats_left is not None:
+            lines.append(_("Seats are free at the moment."))
+        lines.append(_("To send a request I need your consent and a short profile. Nothing is stored until you "
+                       "agree."))
     elif terms.refusal is not None:
         lines.append("⛔ " + refusal_text(tr, terms.refusal.code, terms.refusal.params))
         if terms.existing is not None:
@@ -60,8 +68,10 @@ def terms_text(t: Turn, terms: svc.Terms) -> str:
 def terms_buttons(t: Turn, terms: svc.Terms) -> list[list[Button]]:
     _ = t.tr
     rows: list[list[Button]] = []
-    if terms.would_be in ("confirmed", "pending"):
+    if terms.would_be == "confirmed":
         rows.append([Button(_("✅ Confirm request"), cb("enc", terms.cohort_id))])
+    elif terms.would_be == "pending":  # not "confirmed": staff decide
+        rows.append([Button(_("📨 Send the request"), cb("enc", terms.cohort_id))])
     elif terms.would_be == "waitlisted":
         rows.append([Button(_("🕒 Join the waitlist (#{position})", position=terms.position),
                             cb("enc", terms.cohort_id))])
@@ -69,6 +79,9 @@ def terms_buttons(t: Turn, terms: svc.Terms) -> list[list[Button]]:
         rows.append([Button(_("📋 My enrollments"), cb("my"))])
     rows.append([Button(_("⬅ Back to the course"), cb("crs", terms.course_id))])
     return rows
+
+
+PROFILE_FIRST = Action("enr.prf", Int("cohort", 1))
 
 
 @route("enr")
@@ -84,13 +97,18 @@ async def on_choose_cohort(t: Turn, args: list[str]) -> None:
     terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
     if terms is None:
         raise StaleButton(args)
-    if terms.refusal is not None and terms.refusal.code == "profile_needed":
-        if not await require_profile(t, cb("enr", cohort_id)):
-            return
-        terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
-        if terms is None:
-            raise StaleButton(args)
+    if terms.refusal is not None and terms.refusal.code == "profile_needed":  # the terms first, writing nothing
+        t.reply(terms_text(t, terms), [[Button(t.tr("➡ Continue: consent and profile"), PROFILE_FIRST(cohort_id))],
+                                       [Button(t.tr("⬅ Back to the course"), cb("crs", terms.course_id))]])
+        return
     t.reply(terms_text(t, terms), terms_buttons(t, terms))
+
+
+@on(PROFILE_FIRST)
+async def on_profile_first(t: Turn, cohort_id: int) -> None:
+    """After reading the terms: consent and the profile, then the same terms again with the Confirm button."""
+    if await require_profile(t, cb("enr", cohort_id)):  # a profile exists by now (another device): the terms
+        await on_choose_cohort(t, [str(cohort_id)])
 
 
 def outcome_text(t: Turn, outcome: svc.EnrollOutcome) -> str:

@@ -18,7 +18,7 @@ from catalog.profiles import (
 from handlers import basic
 from handlers.callbacks import StaleButton, cb, int_arg, lookup, parse, route, str_arg
 from handlers.enrollment.refusals import position_label, rank_label
-from handlers.flows import text_step
+from handlers.flows import NotAnAnswer, Step, flow, guard, leave, try_escape
 from handlers.turn import Turn, on_turn
 from locales import N_, Translator
 from notifications.messages import Button
@@ -165,9 +165,7 @@ async def require_profile(t: Turn, resume: str | None) -> bool:
 
 
 def _in_step(t: Turn, *steps: str) -> dict:
-    if t.user.flow != FLOW or t.user.flow_step not in steps:
-        raise StaleButton(t.user.flow_step)
-    return t.flow_data
+    return guard(t, FLOW, *steps)
 
 
 def _next_step(step: str) -> str | None:
@@ -273,32 +271,24 @@ async def _save_field(t: Turn, field: str, value: str | None, *, edit: bool) -> 
     (t.edit if edit else t.reply)(t.tr("Updated.") + "\n\n" + profile_text(profile, t.tr), profile_buttons(t.tr))
 
 
-# -- free text while in the flow -------------------------------------------------------------------------------
-@text_step(FLOW)
-async def on_profile_text(t: Turn, text: str) -> None:
+# -- free text while in the flow (declared steps: see the flow at the end) ---------------------------------------
+async def on_field_text(t: Turn, text: str) -> None:
     step = t.user.flow_step or ""
     data = t.flow_data
-    if step == "consent":
-        if not data.get("reminded"):
-            data["reminded"] = True
-            t.set_flow(FLOW, "consent", data)
-            t.reply(t.tr("Please press “I agree” or “No, thank you” first (or /cancel)."), consent_buttons(t.tr))
-            return
-        # Reminded once already: the person has moved on. Their text is a search; the consent buttons above
-        # still work if they come back to them.
-        from handlers.search import run_search
-
-        await run_search(t, text)
-        return
-    if step not in QUESTIONS:
-        t.clear_flow()
-        return
     try:
         value = _clean(step, text, t.now.date(), data)
     except ProfileError as err:
-        ask(t, step, data, error=error_text(err, t.tr))
-        return
+        raise NotAnAnswer(error_text(err, t.tr)) from None
     await _answer(t, step, value)
+
+
+async def ask_again(t: Turn, error: str | None) -> None:
+    """The current question again (after "↩ back", or with what was wrong)."""
+    step, data = t.user.flow_step or "", t.flow_data
+    if step == "consent":
+        t.reply((f"⚠️ {error}\n\n" if error else "") + consent_text(t.tr), consent_buttons(t.tr))
+    else:
+        ask(t, step, data, error=error)
 
 
 # -- buttons -----------------------------------------------------------------------------------------------------
@@ -338,8 +328,7 @@ async def on_profile_button(t: Turn, args: list[str]) -> None:
             raise StaleButton(args)
         ask(t, FIELDS[i], {"mode": "edit"}, edit=True)
     elif what == "show":
-        if t.user.flow == FLOW:
-            t.clear_flow()
+        leave(t, FLOW)
         await show_profile(t, edit=True)
     else:
         raise StaleButton(args)
@@ -355,8 +344,7 @@ async def show_profile(t: Turn, *, edit: bool = False) -> None:
 
 @on_turn
 async def on_profile_command(t: Turn) -> None:
-    if t.user.flow == FLOW:
-        t.clear_flow()
+    leave(t, FLOW)
     await show_profile(t)
 
 
@@ -392,14 +380,15 @@ async def on_forget_command(t: Turn) -> None:
     ask_forget(t, edit=False)
 
 
-@text_step(FORGET_FLOW)
 async def on_forget_text(t: Turn, text: str) -> None:
-    """Typing something else instead of answering: nothing is deleted, and the text is searched as usual."""
+    """Typing something else instead of answering ends the question (a later "yes" deletes nothing): nothing is
+    deleted, and the text is answered as usual."""
     from handlers.search import run_search
 
     t.clear_flow()
     t.reply(t.tr("Nothing was deleted."))
-    await run_search(t, text)
+    if not await try_escape(t, text):
+        await run_search(t, text)
 
 
 @route("fgt")
@@ -409,8 +398,7 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
     if what == "ask":
         ask_forget(t, edit=True)
     elif what == "no":
-        if t.user.flow == FORGET_FLOW:
-            t.clear_flow()
+        leave(t, FORGET_FLOW)
         t.edit(_("Nothing was deleted."))
     elif what == "yes":
         if t.user.flow != FORGET_FLOW:  # an old or forged "yes": ask again rather than delete
@@ -425,6 +413,21 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
         t.edit("\n".join(lines))
     else:
         raise StaleButton(args)
+
+
+flow(FLOW, N_("your profile"), ask_again,
+     Step("consent", search=True, hint=N_("Please press “I agree” or “No, thank you” first (or /cancel).")),
+     Step("full_name", text=on_field_text, free=True), Step("department", text=on_field_text, free=True),
+     Step("rank", text=on_field_text, about=tuple(RANKS), buttons=True),
+     Step("position", text=on_field_text, about=POSITIONS, buttons=True),
+     *[Step(field, text=on_field_text) for field in FIELDS if field not in ("full_name", "department", "rank",
+                                                                            "position")])
+flow(FORGET_FLOW, N_("the deletion of your data"), lambda t, error: _ask_forget_again(t),
+     Step("confirm", text=on_forget_text, buttons=True))
+
+
+async def _ask_forget_again(t: Turn) -> None:
+    ask_forget(t, edit=False)
 
 
 def register(app: Application) -> None:

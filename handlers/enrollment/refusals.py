@@ -72,6 +72,9 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
                             day=_date(tr, p.get("eligible_from")))
         return text
     # Codes of the enrollment service (catalog/enrollment.py), so this can render any refusal.
+    if code == "external":
+        return _("This course is for officials of foreign cities invited by the HRD Center; the city's employees "
+                 "cannot request a seat in it.")
     if code == "closed":
         return _("Sorry, this cohort is not taking requests.")
     if code == "started":

@@ -19,25 +19,34 @@ from catalog.retirement import (
     retirement_course_of, signup_request, submit,
 )
 from handlers import basic
-from handlers.callbacks import StaleButton, cb, int_arg, lookup, route, str_arg
+from handlers.callbacks import Action, Flag, Int, StaleButton, Str, cb, lookup, on
 from handlers.enrollment.profile import error_text, require_profile
 from handlers.enrollment.refusals import rank_label, refusal_text
 from handlers.enrollment.wording import view_line
-from handlers.flows import intent, text_step
+from handlers.flows import NotAnAnswer, Step, flow, guard, intent, leave
 from handlers.labels import DELIVERY, label
 from handlers.turn import Turn, on_turn
 from locales import N_, Translator
 from notifications.messages import Button
 
 FLOW = "retire"
+START = Action("ret.go", Str("course", optional=True), Int("cohort", 1, optional=True))  # course id or a hint
+PROGRAM = Action("ret.p", Str("course"))
+KEEP_DATE = Action("ret.keep")
+REDATE = Action("ret.redate")
+TRACK = Action("ret.t", Int("track", 0, 20))
+COHORT = Action("ret.c", Int("cohort", 1))
+FAMILY = Action("ret.f", Flag("family"))
+SEND = Action("ret.ok")
+STOP = Action("ret.x")
 HELP_ENTRY = ("retire", N_("sign up for retirement preparation (행복한 미래설계, 인생이모작)"))
 
 
 def start_button(tr: Translator, course_id: str | None = None, cohort_id: int | None = None) -> Button:
     """A button any screen can show to start the guided sign-up (for one programme / cohort if given)."""
     if course_id and cohort_id:
-        return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id, cohort_id))
-    return Button(tr("🌱 Sign up for retirement preparation"), cb("ret", "go", course_id or ""))
+        return Button(tr("🌱 Sign up for retirement preparation"), START(course_id, cohort_id))
+    return Button(tr("🌱 Sign up for retirement preparation"), START(course_id or None, None))
 
 
 async def redirect_cohort(t: Turn, cohort_id: int) -> bool:
@@ -46,8 +55,7 @@ async def redirect_cohort(t: Turn, cohort_id: int) -> bool:
     course_id = await retirement_course_of(t.session, cohort_id)
     if course_id is None:
         return False
-    if t.user.flow == FLOW:
-        t.clear_flow()
+    leave(t, FLOW)
     await start(t, course_id=course_id, cohort_id=cohort_id)
     return True
 
@@ -79,17 +87,15 @@ def short_period(c, tr: Translator) -> str:
 
 
 def cohort_button_label(c, tr: Translator) -> str:
-    return tr("#{number} · {when} · {seats}", number=c.number, when=short_period(c, tr), seats=seats_text(c, tr))[:60]
+    return tr("#{number} · {when} · {seats}", number=c.number, when=short_period(c, tr), seats=seats_text(c, tr))
 
 
 def cancel_row(tr: Translator) -> list[Button]:
-    return [Button(tr("✖ Stop"), cb("ret", "x"))]
+    return [Button(tr("✖ Stop"), STOP())]
 
 
 def _in_step(t: Turn, *steps: str) -> dict:
-    if t.user.flow != FLOW or t.user.flow_step not in steps:
-        raise StaleButton(t.user.flow_step)
-    return t.flow_data
+    return guard(t, FLOW, *steps)
 
 
 async def _program(t: Turn, data: dict) -> Program:
@@ -110,7 +116,7 @@ async def start(t: Turn, *, hint: str | None = None, course_id: str | None = Non
                 edit: bool = False) -> None:
     """The first screen: which programme (or straight to the date when the programme is known). A cohort given
     here (e.g. from a course card's button) is preselected when the person may take it."""
-    resume = cb("ret", "go", course_id, cohort_id) if course_id and cohort_id else cb("ret", "go", course_id or hint or "")
+    resume = START(course_id, cohort_id) if course_id and cohort_id else START(course_id or hint or None, None)
     if not await require_profile(t, resume):
         return
     _ = t.tr
@@ -135,13 +141,13 @@ async def start(t: Turn, *, hint: str | None = None, course_id: str | None = Non
         open_now = [c for c in cohort_choices(p, None, today)]
         duration = t.tr.pick(p.duration_ko, p.duration_en)
         lines.append(f"• {program_name(p, t.tr)} ({duration}, {label(DELIVERY, p.delivery, t.tr)})")
-        lines.append("   " + _("{cohorts} cohorts still open", cohorts=len(open_now)))
+        lines.append("   " + t.tr.ngettext("{n} cohort still open", "{n} cohorts still open", len(open_now)))
         if p.tracks:
             lines.append("   " + _("Tracks: {tracks}", tracks=", ".join(t.tr.pick(x.name, x.name_en) for x in p.tracks)))
         note = t.tr.pick(p.eligibility.get("note"), p.eligibility.get("note_en"))
         if note:
             lines.append("   " + _("For: {who}", who=note))
-        rows.append([Button(program_name(p, t.tr)[:60], cb("ret", "p", p.course_id))])
+        rows.append([Button(program_name(p, t.tr), PROGRAM(p.course_id))])
     rows.append(cancel_row(t.tr))
     (t.edit if edit else t.reply)("\n".join(lines), rows)
 
@@ -156,7 +162,7 @@ async def ask_date(t: Turn, program: Program, data: dict, *, edit: bool = False,
             view_line(t.tr, existing, t.now.date()),
             _("To choose another cohort, cancel this one in /my first, then sign up again."),
         ])
-        rows = [[Button(_("📋 My requests"), cb("my"))], [Button(_("Other programmes"), cb("ret", "go"))]]
+        rows = [[Button(_("📋 My requests"), cb("my"))], [Button(_("Other programmes"), START(None, None))]]
         (t.edit if edit else t.reply)(text, rows)
         return
     t.set_flow(FLOW, "date", data)
@@ -167,7 +173,7 @@ async def ask_date(t: Turn, program: Program, data: dict, *, edit: bool = False,
     if known is not None and known > t.now.date():
         text += "\n" + _("Your profile says {day}. Press the button if that is still right, or type another date "
                          "(e.g. 2032.6.30 or 2032년 6월).", day=t.tr.date(known))
-        rows.append([Button(_("Yes, {day}", day=t.tr.date(known)), cb("ret", "keep"))])
+        rows.append([Button(_("Yes, {day}", day=t.tr.date(known)), KEEP_DATE())])
     else:
         text += "\n" + _("Please type the date, e.g. 2032.6.30 or 2032년 6월.")
     if error:
@@ -191,14 +197,14 @@ async def got_date(t: Turn, day: date, *, edit: bool) -> None:
         t.clear_flow()
         (t.edit if edit else t.reply)(
             t.tr("Sorry, no cohort of {programme} is still open for requests.", programme=program_name(program, t.tr)),
-            [[Button(t.tr("Other programmes"), cb("ret", "go"))]])
+            [[Button(t.tr("Other programmes"), START(None, None))]])
         return
     refusal = first_refusal(choices)
     if refusal is not None:
         t.set_flow(FLOW, "refused", data)
         text = "⛔ " + refusal_text(refusal, t.tr)
-        others = [Button(t.tr("Other programmes"), cb("ret", "go"))]
-        (t.edit if edit else t.reply)(text, [others, [Button(t.tr("Change the date"), cb("ret", "redate"))]])
+        others = [Button(t.tr("Other programmes"), START(None, None))]
+        (t.edit if edit else t.reply)(text, [others, [Button(t.tr("Change the date"), REDATE())]])
         return
     wanted = data.pop("preferred", None)
     preferred = next((ch for ch in choices if ch.ok and ch.cohort.id == wanted), None)
@@ -218,9 +224,9 @@ async def ask_track(t: Turn, program: Program, data: dict, choices: list[CohortC
     for i, track in enumerate(program.tracks):
         mine = [ch for ch in choices if ch.cohort.track == track.name and ch.ok]
         name = t.tr.pick(track.name, track.name_en)
-        lines.append(_("• {track}: {count} cohorts open to you", track=name, count=len(mine)))
+        lines.append(t.tr.ngettext("• {track}: {n} cohort open to you", "• {track}: {n} cohorts open to you", len(mine), track=name))
         if mine:
-            rows.append([Button(name, cb("ret", "t", i))])
+            rows.append([Button(name, TRACK(i))])
     rows.append(cancel_row(t.tr))
     (t.edit if edit else t.reply)("\n".join(lines), rows)
 
@@ -245,7 +251,7 @@ async def ask_cohort(t: Turn, program: Program, data: dict, choices: list[Cohort
                         reason=refusal_text(closed[0].refusal, t.tr))]
     if any(ch.cohort.precision != "day" for ch in possible):
         lines += ["", _("Exact dates are announced by the HRD Center; I will keep your request and you can cancel it with /my.")]
-    rows = [[Button(cohort_button_label(ch.cohort, t.tr), cb("ret", "c", ch.cohort.id))] for ch in possible]
+    rows = [[Button(cohort_button_label(ch.cohort, t.tr), COHORT(ch.cohort.id))] for ch in possible]
     rows.append(cancel_row(t.tr))
     (t.edit if edit else t.reply)("\n".join(lines), rows)
 
@@ -265,8 +271,8 @@ async def ask_family(t: Turn, data: dict, *, edit: bool) -> None:
     t.set_flow(FLOW, "family", data)
     text = _("This programme includes a family programme: a domestic cultural trip for family harmony "
              "(가족화합 국내문화탐방, 21 hours). Would members of your family like to join it?")
-    rows = [[Button(_("Yes, my family would like to join"), cb("ret", "f", 1))],
-            [Button(_("No, just me"), cb("ret", "f", 0))], cancel_row(t.tr)]
+    rows = [[Button(_("Yes, my family would like to join"), FAMILY(True))],
+            [Button(_("No, just me"), FAMILY(False))], cancel_row(t.tr)]
     (t.edit if edit else t.reply)(text, rows)
 
 
@@ -310,8 +316,8 @@ async def show_summary(t: Turn, data: dict, *, edit: bool) -> None:
         lines.append(_("HRD Center staff approve requests; your seat is held meanwhile."))
     else:
         lines.append(_("Your seat is confirmed at once while seats last."))
-    rows = [[Button(_("✅ Send my request"), cb("ret", "ok"))],
-            [Button(_("↩ Start over"), cb("ret", "go", program.course_id)), *cancel_row(t.tr)]]
+    rows = [[Button(_("✅ Send my request"), SEND())],
+            [Button(_("↩ Start over"), START(program.course_id, None)), *cancel_row(t.tr)]]
     (t.edit if edit else t.reply)("\n".join(lines), rows)
 
 
@@ -350,38 +356,54 @@ async def send(t: Turn) -> None:
         t.outbox_written()
 
 
-# -- free text -------------------------------------------------------------------------------------------------
-@text_step(FLOW)
-async def on_retire_text(t: Turn, text: str) -> None:
-    step = t.user.flow_step
+# -- free text (declared steps: see the flow at the end) -------------------------------------------------------
+async def on_date_text(t: Turn, text: str) -> None:
     data = t.flow_data
-    if step == "date":
-        program = await _program(t, data)
-        day = parse_day(text, period_end=True)
-        try:
-            if day is None:
-                raise ProfileError("date_format")
-            check_retirement_on(day, t.now.date())
-        except ProfileError as err:
-            await ask_date(t, program, data, error=error_text(err, t.tr))
-            return
-        await got_date(t, day, edit=False)
-        return
-    # Other steps are answered with buttons; a typed programme, track or yes/no is understood too.
+    day = parse_day(text, period_end=True)
+    try:
+        if day is None:
+            raise ProfileError("date_format")
+        check_retirement_on(day, t.now.date())
+    except ProfileError as err:
+        raise NotAnAnswer(error_text(err, t.tr)) from None
+    await _program(t, data)
+    await got_date(t, day, edit=False)
+
+
+async def on_choice_text(t: Turn, text: str) -> None:
+    """A typed answer to a button question (`인생이모작`, `귀농`, `3회`, `네`); a new sign-up request starts over."""
     hint = signup_request(text)
     if hint is not None:
         await start(t, hint=None if hint == "any" else hint)
         return
-    if step == "refused":
-        # The sign-up ended with a reason; its buttons (another programme, another date) still work, but
-        # typing is a new question: search it rather than insisting on those buttons.
-        from handlers.search import run_search
+    if not await typed_choice(t, t.user.flow_step, t.flow_data, text):
+        raise NotAnAnswer(t.tr("Please use the buttons above, or /cancel to stop the sign-up."))
 
-        await run_search(t, text)
+
+async def ask_again(t: Turn, error: str | None) -> None:
+    """The current step of the sign-up again (after "↩ back", or with what was wrong)."""
+    step, data = t.user.flow_step, t.flow_data
+    if step == "program":
+        if error:
+            t.reply("⚠️ " + error)
+        await start(t)
         return
-    if await typed_choice(t, step, data, text):
+    program = await _program(t, data)
+    if step in ("date", "refused"):
+        await ask_date(t, program, data, error=error)
         return
-    t.reply(t.tr("Please use the buttons above, or /cancel to stop the sign-up."))
+    if error:
+        t.reply("⚠️ " + error)
+    if step == "track":
+        profile = await get_profile(t.session, t.user.id)
+        me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
+        await ask_track(t, program, data, cohort_choices(program, me, t.now.date()), edit=False)
+    elif step == "cohort":
+        await ask_cohort(t, program, data, edit=False)
+    elif step == "family":
+        await ask_family(t, data, edit=False)
+    else:
+        await show_summary(t, data, edit=False)
 
 
 YES = ("네", "예", "응", "좋아요", "참여", "yes", "y")
@@ -438,68 +460,90 @@ async def retirement_intent(t: Turn, text: str) -> bool:
 
 
 # -- buttons ---------------------------------------------------------------------------------------------------
-@route("ret")
-async def on_retire_button(t: Turn, args: list[str]) -> None:
-    what = str_arg(args, 0)
-    if what == "go":
-        arg = args[1] if len(args) > 1 and args[1] else None
-        if arg in ("second", "future", "any"):
-            await start(t, hint=arg, edit=True)
-        else:
-            await start(t, course_id=arg, cohort_id=int_arg(args, 2) if len(args) > 2 else None, edit=True)
-    elif what == "p":
-        _in_step(t, "program")
-        program = await get_program(t.session, str_arg(args, 1))
-        if program is None:
-            raise StaleButton(args)
-        await ask_date(t, program, {"course_id": program.course_id}, edit=True)
-    elif what == "keep":
-        _in_step(t, "date")
-        profile = await get_profile(t.session, t.user.id)
-        if profile is None or profile.retirement_on is None or profile.retirement_on <= t.now.date():
-            raise StaleButton(args)
-        await got_date(t, profile.retirement_on, edit=True)
-    elif what == "redate":
-        data = _in_step(t, "refused")
-        await ask_date(t, await _program(t, data), data, edit=True)
-    elif what == "t":
-        data = _in_step(t, "track")
-        program = await _program(t, data)
-        i = int_arg(args, 1)
-        if not 0 <= i < len(program.tracks):
-            raise StaleButton(args)
-        data["track"] = program.tracks[i].name
-        await ask_cohort(t, program, data, edit=True)
-    elif what == "c":
-        data = _in_step(t, "cohort")
-        program = await _program(t, data)
-        cohort_id = int_arg(args, 1)
-        profile = await get_profile(t.session, t.user.id)
-        me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
-        choice = next((ch for ch in cohort_choices(program, me, t.now.date(), data.get("track"))
-                       if ch.cohort.id == cohort_id), None)
-        if choice is None or not choice.ok:
-            raise StaleButton(args)
-        await chose_cohort(t, program, data, choice.cohort, edit=True)
-    elif what == "f":
-        data = _in_step(t, "family")
-        data["family"] = bool(int_arg(args, 1))
-        await show_summary(t, data, edit=True)
-    elif what == "ok":
-        await send(t)
-    elif what == "x":
-        if t.user.flow == FLOW:
-            t.clear_flow()
-        t.edit(t.tr("Stopped. Nothing was saved."))
+@on(START)
+async def on_start_button(t: Turn, course_or_hint: str | None, cohort_id: int | None) -> None:
+    if course_or_hint in ("second", "future", "any"):
+        await start(t, hint=course_or_hint, edit=True)
     else:
-        raise StaleButton(args)
+        await start(t, course_id=course_or_hint, cohort_id=cohort_id, edit=True)
+
+
+@on(PROGRAM)
+async def on_program(t: Turn, course_id: str) -> None:
+    _in_step(t, "program")
+    program = await get_program(t.session, course_id)
+    if program is None:
+        raise StaleButton(course_id)
+    await ask_date(t, program, {"course_id": program.course_id}, edit=True)
+
+
+@on(KEEP_DATE)
+async def on_keep_date(t: Turn) -> None:
+    _in_step(t, "date")
+    profile = await get_profile(t.session, t.user.id)
+    if profile is None or profile.retirement_on is None or profile.retirement_on <= t.now.date():
+        raise StaleButton("keep")
+    await got_date(t, profile.retirement_on, edit=True)
+
+
+@on(REDATE)
+async def on_redate(t: Turn) -> None:
+    data = _in_step(t, "refused")
+    await ask_date(t, await _program(t, data), data, edit=True)
+
+
+@on(TRACK)
+async def on_track(t: Turn, i: int) -> None:
+    data = _in_step(t, "track")
+    program = await _program(t, data)
+    if not 0 <= i < len(program.tracks):
+        raise StaleButton(i)
+    data["track"] = program.tracks[i].name
+    await ask_cohort(t, program, data, edit=True)
+
+
+@on(COHORT)
+async def on_cohort(t: Turn, cohort_id: int) -> None:
+    data = _in_step(t, "cohort")
+    program = await _program(t, data)
+    profile = await get_profile(t.session, t.user.id)
+    me = profile.with_changes(retirement_on=_retirement_on(data)) if profile else None
+    choice = next((ch for ch in cohort_choices(program, me, t.now.date(), data.get("track"))
+                   if ch.cohort.id == cohort_id), None)
+    if choice is None or not choice.ok:
+        raise StaleButton(cohort_id)
+    await chose_cohort(t, program, data, choice.cohort, edit=True)
+
+
+@on(FAMILY)
+async def on_family(t: Turn, family: bool) -> None:
+    data = _in_step(t, "family")
+    data["family"] = family
+    await show_summary(t, data, edit=True)
+
+
+@on(SEND)
+async def on_send(t: Turn) -> None:
+    await send(t)
+
+
+@on(STOP)
+async def on_stop(t: Turn) -> None:
+    leave(t, FLOW)
+    t.edit(t.tr("Stopped. Nothing was saved."))
 
 
 @on_turn
 async def on_retire_command(t: Turn) -> None:
-    if t.user.flow == FLOW:
-        t.clear_flow()
+    leave(t, FLOW)
     await start(t)
+
+
+flow(FLOW, N_("the retirement sign-up"), ask_again,
+     Step("program", text=on_choice_text, buttons=True), Step("date", text=on_date_text),
+     Step("track", text=on_choice_text, buttons=True), Step("cohort", text=on_choice_text, buttons=True),
+     Step("family", text=on_choice_text, buttons=True), Step("summary", text=on_choice_text, buttons=True),
+     Step("refused", text=on_choice_text, search=True, buttons=True))
 
 
 def register(app: Application) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import unicodedata
 
 from catalog import enrollment as svc
-from handlers.callbacks import StaleButton, cb, int_arg, route, str_arg
+from handlers.callbacks import Action, Choice, Int, StaleButton, Str, on
 from handlers.enrollment.refusals import rank_label
 from handlers.enrollment.wording import REJECT_REASONS, view_name
-from handlers.flows import text_step
+from handlers.flows import NotAnAnswer, Step, flow, guard, leave
+from locales import N_
 from handlers.turn import Turn, on_turn
 from notifications import digest
 from notifications.messages import Button
@@ -19,6 +20,15 @@ from notifications.messages import Button
 REJECT_FLOW = "enr_reject"
 MAX_ITEMS = 15  # per message; approving some shows the next ones
 MAX_REASON = 500
+ID = Int("enrollment", 1)
+QUEUE = Action("stq", Str("course", optional=True))
+APPROVE = Action("sta", ID)
+REJECT = Action("str", ID)
+REJECT_PRESET = Action("stx", ID, Int("reason", 0, 20))
+REJECT_TYPED = Action("stw", ID)
+REJECT_CONFIRM = Action("stc", ID)
+APPROVE_ALL = Action("stb", Str("course"))
+DIGEST = Action("pdg", Choice("choice", ("on", "off")))
 
 
 async def show_overview(t: Turn, *, edit: bool = False) -> None:
@@ -35,24 +45,21 @@ async def show_overview(t: Turn, *, edit: bool = False) -> None:
         title = t.tr.pick(q.title, q.title_en)
         lines.append(_("• {title}: {count} pending", title=title, count=len(q.items)))
         short = title if len(title) <= 40 else title[:39].rstrip() + "…"
-        buttons.append([Button(f"{short} ({len(q.items)})", cb("stq", q.course_id))])
+        buttons.append([Button(f"{short} ({len(q.items)})", QUEUE(q.course_id))])
     say("\n".join(lines), [*buttons, toggle])
 
 
 async def _digest_button(t: Turn) -> Button:
     if await digest.digest_on(t.session, t.user.id):
-        return Button(t.tr("🔕 Stop the hourly digest of new requests"), cb("pdg", "off"))
-    return Button(t.tr("🔔 Hourly digest of new requests"), cb("pdg", "on"))
+        return Button(t.tr("🔕 Stop the hourly digest of new requests"), DIGEST("off"))
+    return Button(t.tr("🔔 Hourly digest of new requests"), DIGEST("on"))
 
 
-@route("pdg")
-async def on_digest_choice(t: Turn, args: list[str]) -> None:
+@on(DIGEST)
+async def on_digest_choice(t: Turn, choice: str) -> None:
     """Opt in to (or out of) the digest: at most one message an hour, never one per request."""
     if t.refuse_unless_staff():
         return
-    choice = str_arg(args, 0)
-    if choice not in ("on", "off"):
-        raise StaleButton(args)
     await digest.set_digest(t.session, t.actor, choice == "on", t.now)
     t.answer(t.tr("You will get at most one message an hour when new requests wait.") if choice == "on"
              else t.tr("No more digests of new requests."))
@@ -64,7 +71,7 @@ async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
     queue = await svc.pending_queue(t.session, t.actor, course_id, now=t.now)
     say = t.edit if edit else t.reply
     if not queue:
-        say(_("No more pending requests for this course."), [[Button(_("⬅ All courses"), cb("stq"))]])
+        say(_("No more pending requests for this course."), [[Button(_("⬅ All courses"), QUEUE(None))]])
         return
     q = queue[0]
     lines = [_("📥 {title}: {count} pending", title=t.tr.pick(q.title, q.title_en), count=len(q.items)), ""]
@@ -79,19 +86,25 @@ async def show_course(t: Turn, course_id: str, *, edit: bool = True) -> None:
         else:
             lines.append(_("{i}. {who} · #{number} · asked {day}", i=i, who=who, number=v.cohort_number,
                            day=t.tr.date(v.requested_at)))
-        buttons.append([Button(_("✅ Approve {i}", i=i), cb("sta", v.id)),
-                        Button(_("❌ Reject {i}", i=i), cb("str", v.id))])
+        buttons.append([Button(_("✅ Approve {i}", i=i), APPROVE(v.id)),
+                        Button(_("❌ Reject {i}", i=i), REJECT(v.id))])
     if len(q.items) > MAX_ITEMS:
         lines.append(_("…and {more} more.", more=len(q.items) - MAX_ITEMS))
-    buttons.append([Button(_("✅ Approve all ({count})", count=len(q.items)), cb("stb", q.course_id))])
-    buttons.append([Button(_("⬅ All courses"), cb("stq"))])
+    buttons.append([Button(_("✅ Approve all ({count})", count=len(q.items)), APPROVE_ALL(q.course_id))])
+    buttons.append([Button(_("⬅ All courses"), QUEUE(None))])
     say("\n".join(lines), buttons)
 
 
 def _leave_reject_flow(t: Turn) -> None:
     """Going back to the queue abandons a half-typed rejection: later text must not become its reason."""
-    if t.user.flow == REJECT_FLOW:
-        t.clear_flow()
+    leave(t, REJECT_FLOW)
+
+
+async def applicant(t: Turn, v: svc.EnrollmentView) -> str:
+    """Who asked (the staff decide about a person, not a course): their name, or that it was deleted."""
+    queue = await svc.pending_queue(t.session, t.actor, v.course_id, now=t.now)  # the audited read of names
+    item = next((i for q in queue for i in q.items if i.enrollment.id == v.id), None)
+    return (item.full_name if item else None) or t.tr("(personal data deleted)")
 
 
 @on_turn
@@ -102,29 +115,29 @@ async def on_pending(t: Turn) -> None:
     await show_overview(t)
 
 
-@route("stq")
-async def on_queue_button(t: Turn, args: list[str]) -> None:
+@on(QUEUE)
+async def on_queue_button(t: Turn, course_id: str | None) -> None:
     if t.refuse_unless_staff():
         return
     _leave_reject_flow(t)
-    if args and args[0]:
-        await show_course(t, str_arg(args, 0))
+    if course_id:
+        await show_course(t, course_id)
     else:
         await show_overview(t, edit=True)
 
 
-async def _pending(t: Turn, args: list[str]) -> svc.EnrollmentView:
-    view = await svc.get_enrollment(t.session, int_arg(args, 0))
+async def _pending(t: Turn, enrollment_id: int) -> svc.EnrollmentView:
+    view = await svc.get_enrollment(t.session, enrollment_id)
     if view is None:
-        raise StaleButton(args)
+        raise StaleButton(enrollment_id)
     return view
 
 
-@route("sta")
-async def on_approve(t: Turn, args: list[str]) -> None:
+@on(APPROVE)
+async def on_approve(t: Turn, enrollment_id: int) -> None:
     if t.refuse_unless_staff():
         return
-    v = await _pending(t, args)
+    v = await _pending(t, enrollment_id)
     result = await svc.approve(t.session, enrollment_id=v.id, actor=t.actor, now=t.now)
     if not result.ok:
         t.answer(t.tr("Already decided by someone else; the list is refreshed."))
@@ -134,21 +147,21 @@ async def on_approve(t: Turn, args: list[str]) -> None:
     await show_course(t, v.course_id)
 
 
-@route("str")
-async def on_reject_ask(t: Turn, args: list[str]) -> None:
+@on(REJECT)
+async def on_reject_ask(t: Turn, enrollment_id: int) -> None:
     _ = t.tr
     if t.refuse_unless_staff():
         return
-    v = await _pending(t, args)
+    v = await _pending(t, enrollment_id)
     if v.status not in ("pending", "waitlisted"):
         t.answer(_("Already decided by someone else; the list is refreshed."))
         await show_course(t, v.course_id)
         return
-    rows = [[Button(t.tr(reason), cb("stx", v.id, i))] for i, reason in enumerate(REJECT_REASONS)]
-    rows.append([Button(_("✍️ Type another reason"), cb("stw", v.id))])
-    rows.append([Button(_("⬅ Back"), cb("stq", v.course_id))])
-    t.edit(_("Why is the request for {name} rejected? The employee will see the reason.", name=view_name(t.tr, v)),
-           rows)
+    rows = [[Button(t.tr(reason), REJECT_PRESET(v.id, i))] for i, reason in enumerate(REJECT_REASONS)]
+    rows.append([Button(_("✍️ Type another reason"), REJECT_TYPED(v.id))])
+    rows.append([Button(_("⬅ Back"), QUEUE(v.course_id))])
+    t.edit(_("Why is the request of {person} for {name} rejected? The employee will see the reason.",
+             person=await applicant(t, v), name=view_name(t.tr, v)), rows)
 
 
 async def _reject(t: Turn, v: svc.EnrollmentView, reason: str) -> bool:
@@ -158,14 +171,13 @@ async def _reject(t: Turn, v: svc.EnrollmentView, reason: str) -> bool:
     return result.ok
 
 
-@route("stx")
-async def on_reject_preset(t: Turn, args: list[str]) -> None:
+@on(REJECT_PRESET)
+async def on_reject_preset(t: Turn, enrollment_id: int, index: int) -> None:
     if t.refuse_unless_staff():
         return
-    v = await _pending(t, args)
-    index = int_arg(args, 1)
+    v = await _pending(t, enrollment_id)
     if not 0 <= index < len(REJECT_REASONS):
-        raise StaleButton(args)
+        raise StaleButton(index)
     if await _reject(t, v, REJECT_REASONS[index]):
         t.answer(t.tr("Rejected: {name}. The employee is notified with the reason.", name=view_name(t.tr, v)))
     else:
@@ -173,29 +185,46 @@ async def on_reject_preset(t: Turn, args: list[str]) -> None:
     await show_course(t, v.course_id)
 
 
-@route("stw")
-async def on_reject_typed(t: Turn, args: list[str]) -> None:
+@on(REJECT_TYPED)
+async def on_reject_typed(t: Turn, enrollment_id: int) -> None:
     if t.refuse_unless_staff():
         return
-    v = await _pending(t, args)
+    v = await _pending(t, enrollment_id)
     t.set_flow(REJECT_FLOW, "reason", {"enrollment_id": v.id})
-    t.edit(t.tr("Type the reason for rejecting {name} (the employee will see it), or /cancel.",
-                name=view_name(t.tr, v)))
+    await ask_reason(t, None)
 
 
-@text_step(REJECT_FLOW)
+async def ask_reason(t: Turn, error: str | None) -> None:
+    """The current step of a rejection again: type the reason, or confirm the typed one."""
+    data = t.flow_data
+    v = await svc.get_enrollment(t.session, int(data.get("enrollment_id") or 0))
+    if v is None or v.status not in ("pending", "waitlisted"):
+        t.clear_flow()
+        t.reply(t.tr("That request was already decided or no longer exists; nothing was changed."))
+        return
+    if t.user.flow_step == "confirm" and data.get("reason"):
+        await _confirm_screen(t, v, str(data["reason"]))
+        return
+    text = t.tr("Type the reason for rejecting the request of {person} for {name} (the employee will see it), "
+                "or /cancel.", person=await applicant(t, v), name=view_name(t.tr, v))
+    (t.edit if t.is_callback and not error else t.reply)(f"⚠️ {error}\n\n{text}" if error else text)
+
+
+async def _confirm_screen(t: Turn, v: svc.EnrollmentView, reason: str) -> None:
+    _ = t.tr
+    t.reply(_("Reject the request of {person} for {name} with this reason?", person=await applicant(t, v),
+              name=view_name(t.tr, v)) + "\n“" + reason + "”",
+            [[Button(_("❌ Reject with this reason"), REJECT_CONFIRM(v.id))],
+             [Button(_("✍️ Type another reason"), REJECT_TYPED(v.id)), Button(_("⬅ Back"), QUEUE(v.course_id))]])
+
+
 async def on_reject_reason(t: Turn, text: str) -> None:
     _ = t.tr
-    if t.refuse_unless_staff():
-        t.clear_flow()
-        return
     reason = " ".join("".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split())
     if not reason:
-        t.reply(_("Please type the reason in words, or /cancel."))
-        return
+        raise NotAnAnswer(_("Please type the reason in words, or /cancel."))
     if len(reason) > MAX_REASON:
-        t.reply(_("Please keep the reason under {n} characters.", n=MAX_REASON))
-        return
+        raise NotAnAnswer(_("Please keep the reason under {n} characters.", n=MAX_REASON))
     enrollment_id = int(t.flow_data.get("enrollment_id") or 0)
     v = await svc.get_enrollment(t.session, enrollment_id)
     if v is None or v.status not in ("pending", "waitlisted"):
@@ -205,22 +234,19 @@ async def on_reject_reason(t: Turn, text: str) -> None:
     # A typed reason is shown back before anything happens: text typed much later (a search, a note to
     # someone else) must never reject a request by itself.
     t.set_flow(REJECT_FLOW, "confirm", {"enrollment_id": v.id, "reason": reason})
-    t.reply(_("Reject the request for {name} with this reason?", name=view_name(t.tr, v)) + "\n“" + reason + "”",
-            [[Button(_("❌ Reject with this reason"), cb("stc", v.id))],
-             [Button(_("✍️ Type another reason"), cb("stw", v.id)), Button(_("⬅ Back"), cb("stq", v.course_id))]])
+    await _confirm_screen(t, v, reason)
 
 
-@route("stc")
-async def on_reject_confirm(t: Turn, args: list[str]) -> None:
+@on(REJECT_CONFIRM)
+async def on_reject_confirm(t: Turn, enrollment_id: int) -> None:
     if t.refuse_unless_staff():
         return
-    enrollment_id = int_arg(args, 0)
-    data = t.flow_data if t.user.flow == REJECT_FLOW and t.user.flow_step == "confirm" else {}
+    data = guard(t, REJECT_FLOW, "confirm")
     if int(data.get("enrollment_id") or 0) != enrollment_id or not data.get("reason"):
-        raise StaleButton(args)
+        raise StaleButton(enrollment_id)
     reason = str(data["reason"])
     t.clear_flow()
-    v = await _pending(t, args)
+    v = await _pending(t, enrollment_id)
     if await _reject(t, v, reason):
         t.answer(t.tr("Rejected: {name}. The employee is notified with the reason.", name=view_name(t.tr, v)))
     else:
@@ -228,13 +254,17 @@ async def on_reject_confirm(t: Turn, args: list[str]) -> None:
     await show_course(t, v.course_id)
 
 
-@route("stb")
-async def on_bulk_approve(t: Turn, args: list[str]) -> None:
+@on(APPROVE_ALL)
+async def on_bulk_approve(t: Turn, course_id: str) -> None:
     if t.refuse_unless_staff():
         return
-    course_id = str_arg(args, 0)
     approved = await svc.bulk_approve(t.session, course_id=course_id, actor=t.actor, now=t.now)
     if approved:
         t.outbox_written()
-    t.answer(t.tr("Approved {count} requests. Each employee is notified.", count=len(approved)))
+    t.answer(t.tr.ngettext("Approved {n} request. The employee is notified.",
+                           "Approved {n} requests. Each employee is notified.", len(approved)))
     await show_course(t, course_id)
+
+
+flow(REJECT_FLOW, N_("the rejection of a request"), ask_reason,
+     Step("reason", text=on_reject_reason, free=True), Step("confirm"), staff=True)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -194,10 +194,28 @@ async def due_broadcasts(session: AsyncSession, now: datetime) -> list[int]:
     return list(rows.scalars())
 
 
+MISSED_AFTER = timedelta(hours=6)  # a broadcast this late (the bot was not running) is not sent without asking
+
+
 async def start_due_broadcasts(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> list[FanOut]:
     async with session_scope(sessionmaker) as session:
         ids = await due_broadcasts(session, now)
+        ids = [i for i in ids if not await _hold_if_missed(session, i, now)]
     return [await fan_out(sessionmaker, i, now) for i in ids]
+
+
+async def _hold_if_missed(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+    """A scheduled broadcast whose time passed long ago (downtime) is not sent days late: it is cancelled, and the
+    person who scheduled it is told, so they can send it again if it still matters."""
+    b = await session.get(Broadcast, broadcast_id)
+    if b is None or b.scheduled_at is None or now - b.scheduled_at <= MISSED_AFTER:
+        return False
+    b.status = "cancelled"
+    b.report_sent = True  # this notice is its report
+    await enqueue_many(session, [Notice(key=f"bcm:{b.id}", user_id=b.created_by, kind="broadcast_missed",
+                                        params={"b": b.id, "due": b.scheduled_at.isoformat(),
+                                                "text": b.text[:200]})], now=now)
+    return True
 
 
 async def delivery_counts(session: AsyncSession, broadcast_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -81,7 +81,8 @@ def test_export_subscribers_and_broadcasts_as_xlsx(sqlite_template, tmp_path, mo
     assert rows[0][:3] == ("user_id", "language", "topic") and rows[1][2] == "leadership"
     assert "김" not in repr(rows)  # no Telegram names: the id, language and topic are all news needs
     rows = list(load_workbook(bcs).active.iter_rows(values_only=True))
-    assert rows[1][1] == "draft" and rows[1][-1] == "공지 & 안내"
+    assert rows[0][:2] == ("No.", "Status") and rows[1][1] == "draft" and rows[1][-1] == "공지 & 안내"  # HRDBOT_LOCALE=en
+    assert rows[1][7].startswith("everyone who uses the bot: ")  # the audience in words, not JSON
 
 
 async def _all(s, q):

@@ -17,7 +17,8 @@ from db.seed import read_yaml, seed_all
 from db.session import session_scope
 
 RANKS = {"9급", "8급", "7급", "6급", "5급", "4급", "3급", "임기제", "공무직", "전문경력관"}
-ELIGIBILITY_KEYS = {"ranks", "positions", "hired_within_months", "retirement_within_years", "note", "note_en"}
+ELIGIBILITY_KEYS = {"ranks", "positions", "hired_within_months", "retirement_within_years", "note", "note_en",
+                    "external"}
 LANGUAGES = ["영어", "중국어", "일본어", "프랑스어", "스페인어", "포르투갈어", "아랍어", "이탈리아어", "태국어",
              "인도네시아어", "베트남어", "러시아어"]
 CERTIFICATES = ["공인중개사", "주택관리사", "사회복지사", "공인노무사", "컴퓨터활용능력", "한자능력", "한국사능력", "손해평가사"]

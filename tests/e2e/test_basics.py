@@ -19,8 +19,10 @@ async def test_start_offers_a_language_and_english_switches_the_whole_conversati
     texts = "\n".join(m.text for m in greeting)
     assert ko("Hello {name}! I am the assistant of the Seoul Metropolitan Government HRD Center (서울시 인재개발원).",
               name="민지") in texts
+    assert len(greeting) == 1 and len(greeting[0].text.splitlines()) == 3, "three lines and a menu, once"
     chooser = greeting[-1]
-    assert chooser.button_texts == ["한국어", "English"]
+    assert chooser.button_texts[-2:] == ["한국어", "English"]
+    assert ko("⭐ Recommended") in chooser.button_texts
 
     switched = await minji.press("English", on=chooser)
     assert any(m.message_id == chooser.message_id and m.text == en("Language set to English.") for m in switched), \
@@ -40,7 +42,10 @@ async def test_korean_search_then_course_card_with_apply_buttons(start_bot):
     results = await user.say("엑셀")
     assert len(results) == 1
     listing = results[0]
-    assert listing.text == ko("Courses matching “{query}”: choose one to see its details.", query="엑셀")
+    assert listing.text.startswith(translator("ko").ngettext(
+        "One course matches “{query}”:", "{n} courses match “{query}”: choose one to see its details.", 2,
+        query="엑셀"))
+    assert "1. 업무에 바로 쓰는 엑셀 — " in listing.text  # each result line says its next cohort and its state
     assert listing.buttons and all(t[0].isdigit() for t in listing.button_texts), "numbered course buttons"
     first = listing.button_texts[0]
     assert "엑셀" in first

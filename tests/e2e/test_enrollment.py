@@ -37,14 +37,17 @@ async def request_seat(user, name: str) -> None:
     assert card.text.startswith("📘 실무리더십")
     apply_buttons = [t for t in card.button_texts if t.endswith(ko("Apply #{number}", number=1)[1:])]
     assert apply_buttons, card.button_texts
-    consent = await user.press(apply_buttons[-1], on=card)
+    terms_first = (await user.press(apply_buttons[-1], on=card))[-1]  # the terms and seats before any consent
+    assert ko("To send a request I need your consent and a short profile. Nothing is stored until you agree.") \
+        in terms_first.text
+    consent = await user.press(ko("➡ Continue: consent and profile"), on=terms_first)
     assert any(ko("🔒 Consent to collect and use personal information") in m.text for m in consent)
     after = await fill_profile(user, name)
     texts = "\n".join(m.text for m in after)
     assert ko("Thank you! Your profile is saved. You can see or change it any time with /profile.") in texts
     terms = after[-1]
-    assert ko("✅ Confirm request") in terms.button_texts, terms
-    sent = await user.press(ko("✅ Confirm request"), on=terms)
+    assert ko("📨 Send the request") in terms.button_texts, terms  # staff approve: not "confirmed"
+    sent = await user.press(ko("📨 Send the request"), on=terms)
     assert sent[-1].text.startswith("📨"), sent[-1].text
 
 

@@ -107,7 +107,30 @@ def forged_data(fixtures: dict) -> st.SearchStrategy[str]:
     )
     structured = st.builds(lambda a, args: ":".join([a, *map(str, args)]), st.sampled_from(actions),
                            st.lists(ids, max_size=4))
-    return st.one_of(structured, structured, st.text(st.characters(exclude_categories=("Cs",)), max_size=90))
+    return st.one_of(structured, typed_data(fixtures), typed_data(fixtures),
+                     st.text(st.characters(exclude_categories=("Cs",)), max_size=90))
+
+
+def typed_data(fixtures: dict) -> st.SearchStrategy[str]:
+    """Data of the declared button types with well-typed fields (so presses get past decoding, into the handlers and
+    their step guards): other people's ids, ids that do not exist, every choice, flags."""
+    from handlers.callbacks import Choice, Flag, Int, actions
+
+    known = [str(x) for key in ("enrollment_ids", "cohort_ids", "course_ids") for x in fixtures.get(key) or []]
+
+    def field(f) -> st.SearchStrategy[str]:
+        if isinstance(f, Choice):
+            return st.sampled_from(f.values)
+        if isinstance(f, Flag):
+            return st.sampled_from(["0", "1"])
+        if isinstance(f, Int):
+            near = st.integers(max(f.low, -5), min(f.high, 100_000)).map(str)
+            return st.one_of(near, st.sampled_from([x for x in known if x.isdigit()] or ["1"]))
+        return st.one_of(st.sampled_from(known + ["open-2022-2", "it", "no-such-id", "x" * 32]),
+                         st.from_regex(r"[a-z0-9\-]{1,12}", fullmatch=True))
+
+    return st.sampled_from(sorted(actions().values(), key=lambda a: a.prefix)).flatmap(
+        lambda a: st.tuples(*[field(f) for f in a.fields]).map(lambda raw: ":".join([a.prefix, *raw])[:64]))
 
 
 def check_forged(fb, data) -> None:
@@ -197,11 +220,11 @@ def test_random_button_walks(fuzzbot, actor, script):
 NEWBIE = 3001  # no profile yet
 FLOW_ENTRIES = {
     "profile": (NEWBIE, ["/profile", "prf:yes"]),
-    "retirement date": (ME, ["/retire", "ret:p:"]),
+    "retirement date": (ME, ["/retire", "ret.p:"]),
     "interview slot": (ME, ["/exams", "exr:open-2022-2", "exi:"]),
     "broadcast text": (STAFF, ["/broadcast"]),
-    "broadcast course lookup": (STAFF, ["/broadcast", "공지", "bcw:noatt", "bcw:aud:course"]),
-    "broadcast schedule": (STAFF, ["/broadcast", "공지", "bcw:noatt", "bcw:aud:all", "bcw:later"]),
+    "broadcast course lookup": (STAFF, ["/broadcast", "공지", "bc.att:0", "bc.aud:course"]),
+    "broadcast schedule": (STAFF, ["/broadcast", "공지", "bc.att:0", "bc.aud:all", "bc.later"]),
 }
 flow_texts = st.one_of(
     texts,
@@ -214,7 +237,7 @@ flow_texts = st.one_of(
 def enter(fb, steps: list[str]) -> None:
     fb.say("/cancel")
     for step in steps:
-        if step.startswith("/") or ":" not in step:
+        if step.startswith("/") or (":" not in step and "." not in step):
             fb.say(step)
             continue
         match = [(m, d) for _c, m, d in fb.console.buttons if d == step or d.startswith(step)]

@@ -16,7 +16,7 @@ def button_index(bot, data: str) -> int:
 
 async def press(bot, data: str):
     """Press a button shown in the last answer, found by its callback data."""
-    return await bot.say(str(button_index(bot, data)))
+    return await bot.say(f"[{button_index(bot, data)}]")  # [n] presses even where a typed number is expected
 
 
 async def press_forged(bot, data: str):

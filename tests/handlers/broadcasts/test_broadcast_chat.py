@@ -74,8 +74,8 @@ async def test_a_typed_time_that_cannot_be_read_is_asked_again(staff_bot, db, pe
     sent = await press(bot, sent, "예약")
     sent = await bot.say("다음주쯤")
     assert "알아듣지 못했습니다" in sent[0].text
-    sent = await bot.say("2021-12-31 09:00")  # in the past
-    assert "알아듣지 못했습니다" in sent[0].text
+    sent = await bot.say("2021-12-31 09:00")  # in the past: said so, not "could not read"
+    assert "2021년 12월 31일 (금) 오전 9:00은 이미 지났습니다" in sent[0].text
     async with db.sessionmaker() as s:
         assert (await s.execute(select(func.count()).select_from(Broadcast))).scalar() == 0
 
@@ -141,7 +141,7 @@ async def test_non_staff_are_refused_at_every_step_and_nothing_changes(bot, db, 
     assert refusal in sent[0].text
     sent = await bot.say("/broadcasts")
     assert refusal in sent[0].text
-    for data in ("bcw:now", "bcw:aud:all", "bcw:at:it", "bcw:stop", "bcl", "bcx:1", "bcy:1", "bci:go"):
+    for data in ("bc.now", "bc.aud:all", "bc.topic:it", "bc.stop", "bcl", "bcx:1", "bcy:1", "bci:1"):
         sent = await forge(bot, data)
         assert sent and sent[0].method == "answerCallbackQuery" and refusal in sent[0].text, data
     # Even with a broadcast flow forged into its state, typed text is refused.
@@ -151,7 +151,7 @@ async def test_non_staff_are_refused_at_every_step_and_nothing_changes(bot, db, 
             "text": "hack", "audience": {"kind": "everyone"}}
     sent = await bot.say("오늘 10시")
     assert refusal in sent[0].text
-    sent = await forge(bot, "bcw:now")
+    sent = await forge(bot, "bc.now")
     assert refusal in sent[0].text
     path = tmp_path / "courses.csv"
     path.write_text("id,title,category,topic,delivery\nhack,Hack,x,it,online\n")
@@ -180,7 +180,7 @@ async def test_staff_demoted_mid_flow_cannot_finish(staff_bot, db, people):
 
 
 async def test_stale_wizard_buttons_do_nothing(staff_bot, db):
-    sent = await forge(staff_bot, "bcw:now")
+    sent = await forge(staff_bot, "bc.now")
     assert sent[0].method == "answerCallbackQuery" and "더 이상 유효하지 않" in sent[0].text
     sent = await forge(staff_bot, "bcx:999")
     assert "더 이상 유효하지 않" in sent[0].text

@@ -24,6 +24,8 @@ async def fill_profile(bot, *, rank: str = "prf:rank:3", retirement: str | None 
     """Consent and answer every question (rank 6급 by default); returns the last replies."""
     if start:
         await bot.say("/profile")
+    elif any(d.startswith("enr.prf:") for _chat, _msg, d in bot.buttons):  # the terms came first: go on
+        await press(bot, "enr.prf")
     await press(bot, "prf:yes")
     await bot.say("김서울")
     await bot.say("인재개발원 교육기획과")
