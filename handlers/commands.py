@@ -44,10 +44,10 @@ async def refresh_staff(bot: Bot, session, admin_ids: frozenset[int], published:
             now[uid] = user.language
     for uid, language in now.items():
         if published.get(uid) != language:
+            published[uid] = language  # tried once per change: a refusal is not retried every tick
             try:
                 await bot.set_my_commands(commands(language, staff=True), scope=BotCommandScopeChat(uid))
-                published[uid] = language
-            except TelegramError as exc:  # a chat Telegram does not know (yet): try again next tick
+            except TelegramError as exc:  # e.g. a chat Telegram does not know yet; the next role change tries again
                 log.info("staff menu for a chat not set: %s", exc)
     for uid in [u for u in published if u not in now]:
         try:
