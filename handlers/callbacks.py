@@ -135,8 +135,10 @@ class Action:
         return data
 
     def decode(self, args: list[str]) -> tuple:
-        if len(args) != len(self.fields):
+        missing = self.fields[len(args):]
+        if len(args) > len(self.fields) or not all(getattr(f, "optional", False) for f in missing):
             raise StaleButton(args)
+        args = [*args, *("" for _ in missing)]  # trailing optional fields may be left out (`stq` = `stq:`)
         return tuple(f.decode(raw) for f, raw in zip(self.fields, args))
 
     def __repr__(self) -> str:
