@@ -139,7 +139,6 @@ async def build_runtime(settings: Settings, *, request: BaseRequest | None = Non
     services = Services(sessionmaker=make_sessionmaker(engine), clock=clock, admin_ids=settings.admin_ids,
                         default_language=settings.locale, public_url=settings.public_url,
                         contact=settings.contact)
-                        default_language=settings.locale, public_url=settings.public_url)
     services.extras["retention"] = settings.retention
     await services.reload_search()
 
