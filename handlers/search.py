@@ -60,7 +60,7 @@ def unpack(raw: str | None) -> str:
 
 
 def cohort_state_text(n: NextCohort | None, tr: Translator) -> str:
-    """'2022년 3월 7일 (월) · 모집 중', or that nothing is scheduled."""
+    """'<Babel date> · 모집 중': the next cohort's date and state, or that nothing is scheduled."""
     if n is None:
         return tr("no cohort scheduled")
     when = tr.date(n.start_on) if n.precision == "day" else short_period(n, tr)

@@ -44,7 +44,7 @@ def status_text(tr: Translator, v: EnrollmentView, today: date) -> str:
 
 
 def view_line(tr: Translator, v: EnrollmentView, today: date) -> str:
-    """Two lines; the second starts with the plan year, so a history across years reads "2022 · 🎓 completed"."""
+    """Two lines; the second starts with the plan year, so a history across years reads "<year> · 🎓 completed"."""
     year = f"{v.year} · " if v.year else ""
     return f"{view_name(tr, v)} · {view_period(tr, v)}\n   {year}{status_text(tr, v, today)}"
 
