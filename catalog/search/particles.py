@@ -53,6 +53,7 @@ GENERIC = frozenset("""
     사업 기획 방법 실습 능력 과정 교육 이해과정 양성 양성과정 설계 전략 사례 분석 개발 제도 행정 공공 시정 공통 일반
     스킬 기법 트렌드 아카데미 리더 실무자 담당자 신규 신임 공직 가치 변화 혁신 미래 행복 인생 생활 문화 소통 1 2 3
     만들기 쓰기 하기 작성 활용법 사용법 배우기 시험 시험준비 자료 문서 교재 온라인 오프라인 대상 대상자 교육생
+    예방 응대 대응 요령
     basic basics advanced intro introduction skills skill work working management public policy seoul new
 """.split())
 

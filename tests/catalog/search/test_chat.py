@@ -127,3 +127,15 @@ def test_a_verb_or_a_person_is_read_by_what_it_means(chat_index):
     assert chat_index.search("민원인하고 분쟁 생겼을 때 중재하는 방법")[0].course_id == "job-conflict-mediation"
     assert chat_index.search("스마트폰 잘 쓰는 법 알려주는 교육 있나요")[0].course_id == "it-smart-devices"  # 활용
     assert chat_index.search("보고서 잘 쓰는 법")[0].course_id == "job-report-writing"                    # 쓰기
+
+
+def test_a_word_that_says_how_not_what_refines_a_topic_without_sinking_it(chat_index):
+    """예방 / 응대 / 대응 / 요령 ask how to deal with the topic: the topic's course answers, and they never make a
+    match alone nor rescue a topic the catalog lacks."""
+    def first(said: str) -> str | None:
+        hits = chat_index.search(said)
+        return hits[0].course_id if hits else None
+
+    assert first("해킹 예방") == "it-pc-phone-security"
+    assert first("민원 응대") == "job-conflict-mediation"
+    assert first("화재 예방") is None and first("응대 요령") is None
