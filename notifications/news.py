@@ -100,15 +100,18 @@ async def announce(session: AsyncSession, course_id: str, now: datetime, *,
     return Announcement(course.id, course.topic, added)
 
 
-async def announce_import(session: AsyncSession, result: ImportResult, now: datetime) -> list[Announcement]:
-    """After an applied import: one notice per new course, one per course that got new cohorts."""
-    out = []
-    for course_id in result.new_courses:
-        out.append(await announce(session, course_id, now, new_course=True))
-    for course_id, cohort_ids in result.new_cohorts.items():
-        if course_id in result.new_courses:
-            continue  # already announced with its cohorts
-        out.append(await announce(session, course_id, now, cohort_ids=cohort_ids))
+async def announce_import(session: AsyncSession, now: datetime, *results: ImportResult) -> list[Announcement]:
+    """After an applied import (one file, or the sheets of one plan workbook): one notice per new course, with its
+    cohorts, and one per older course that got new cohorts."""
+    new_courses = list(dict.fromkeys(c for r in results for c in r.new_courses))
+    new_cohorts: dict[str, list[int]] = {}
+    for r in results:
+        for course_id, cohort_ids in r.new_cohorts.items():
+            new_cohorts.setdefault(course_id, []).extend(cohort_ids)
+    out = [await announce(session, course_id, now, new_course=True) for course_id in new_courses]
+    for course_id, cohort_ids in new_cohorts.items():
+        if course_id not in new_courses:  # a new course is announced once, with its cohorts
+            out.append(await announce(session, course_id, now, cohort_ids=cohort_ids))
     return out
 
 
@@ -130,7 +133,7 @@ async def import_and_announce(session: AsyncSession, filename: str, content: byt
     from notifications.plans import notify_date_changes
 
     result = await import_file(session, filename, content, now, actor=actor, kind=kind, dry_run=dry_run)
-    announcements = await announce_import(session, result, now) if result.applied else []
+    announcements = await announce_import(session, now, result) if result.applied else []
     moved = await notify_date_changes(session, result.changed_cohorts, now) if result.applied else 0
     return ImportOutcome(result, announcements, moved)
 

@@ -101,7 +101,8 @@ async def import_plan_and_tell(session: AsyncSession, content: bytes, now: datet
     found = await import_plan(session, content, now, actor=actor, dry_run=dry_run,
                               default_year=await current_year(session, now.date()))
     outcome = PlanImportOutcome(found)
-    for result in found.results if found.applied else ():
-        outcome.told += sum(a.recipients for a in await announce_import(session, result, now))
-        outcome.moved += await notify_date_changes(session, result.changed_cohorts, now)
+    if found.applied:  # the sheets together: a new course and its cohorts are one notice
+        outcome.told = sum(a.recipients for a in await announce_import(session, now, *found.results))
+        for result in found.results:
+            outcome.moved += await notify_date_changes(session, result.changed_cohorts, now)
     return outcome

@@ -216,3 +216,31 @@ async def test_only_staff_copy_import_or_publish_a_plan(db):
             await import_plan(s, content, LATER, actor=employee, default_year=2022, dry_run=True)
     async with db.sessionmaker() as s:
         assert await s.scalar(select(func.count()).select_from(Cohort).where(Cohort.year == 2023)) == 0
+
+
+async def test_a_new_course_with_its_cohorts_in_one_plan_file_is_one_news_message(db):
+    """The courses sheet makes the course new and the cohorts sheet gives it cohorts: one notice, with the dates."""
+    await add_people(db, [6101])
+    async with session_scope(db.sessionmaker) as s:
+        await subscribe(s, 6101, "it", NOW)
+    plan = cells(await _export(db, 2022))
+    course_header, cohort_header = list(plan["courses"][0]), list(plan["cohorts"][0])
+    course = dict(zip(course_header, next(r for r in plan["courses"][1:] if r[0] == "it-excel")))
+    course.update(id="it-new", title="새 데이터 분석 과정", title_en="New data analysis")
+    cohort = dict(zip(cohort_header, next(r for r in plan["cohorts"][1:] if r[0] == "it-excel")))
+    cohorts = []
+    for no in (1, 2):
+        row = {**cohort, "course_id": "it-new", "no": no, "start": datetime(2022, 12, 5 + 7 * no),
+               "end": datetime(2022, 12, 6 + 7 * no), "apply_until": None}
+        cohorts.append([row[h] for h in cohort_header])
+    content = workbook({"courses": [course_header, [course[h] for h in course_header]],
+                        "cohorts": [cohort_header, *cohorts]})
+    news_before = await _news_count(db)
+    async with session_scope(db.sessionmaker) as s:
+        outcome = await import_plan_and_tell(s, content, LATER, actor=STAFF)
+    assert outcome.plan.applied and outcome.told == 1
+    async with db.sessionmaker() as s:
+        told = (await s.execute(select(OutboxMessage.params).where(
+            OutboxMessage.kind == "course_news", OutboxMessage.user_id == 6101))).scalars().all()
+    assert await _news_count(db) - news_before == 1
+    assert [(p["new_course"], [c["no"] for c in p["cohorts"]]) for p in told] == [(True, [1, 2])]
