@@ -35,6 +35,7 @@ class NextCohort:
     precision: str
     state: str
     seats_left: int | None
+    year: int = 0  # the plan year (two years' "#1" are told apart by it)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ async def next_cohorts(session: AsyncSession, course_ids: list[str], today: date
             continue
         left = None if c.capacity is None else max(c.capacity - taken.get(c.id, 0), 0)
         out[c.course_id] = NextCohort(c.course_id, c.id, c.number, c.start_on, c.end_on, c.precision,
-                                      cohort_state(c, taken.get(c.id, 0), today), left)
+                                      cohort_state(c, taken.get(c.id, 0), today), left, c.year)
     return out
 
 
@@ -98,7 +99,7 @@ async def cohorts_between(session: AsyncSession, start: date, end: date, today: 
         state = "closed" if started(c.start_on, c.end_on, c.precision, today) else cohort_state(
             c, taken.get(c.id, 0), today)
         out.append((c.course_id, NextCohort(c.course_id, c.id, c.number, c.start_on, c.end_on, c.precision, state,
-                                            left)))
+                                            left, c.year)))
     return out
 
 

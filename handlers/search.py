@@ -22,6 +22,7 @@ from catalog.topics import TOPICS
 from handlers.callbacks import Action, Int, StaleButton, Str, cb, on
 from handlers.flows import escape, intents, on_flow_text
 from handlers.labels import APPROVAL, DELIVERY, category_path, label
+from locales.labels import cohort_no, shown_year
 from handlers.turn import Turn, button_label, on_turn
 from locales import N_, Translator
 from notifications.messages import Button
@@ -222,7 +223,8 @@ async def show_window(t: Turn, start: date, end: date, rest: str, offset: int) -
     buttons = []
     for i, (cid, n) in enumerate(page, offset + 1):
         title = titles.get(cid, cid)
-        lines.append(f"{i}. {title} #{n.number} — {cohort_state_text(n, t.tr)}")
+        no = cohort_no(n.number, t.tr, shown_year(n, [n for _cid, n in page]))
+        lines.append(f"{i}. {title} {no} — {cohort_state_text(n, t.tr)}")
         buttons.append([Button(button_label(f"{i}. {title}"), COURSE(cid))])
     packed = pack(rest.strip(), 32) if rest.strip() else None
     if offset + PAGE < len(found) and (packed is not None or not rest.strip()):
@@ -335,12 +337,13 @@ def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, lis
             seats = _("applications closed on {day}", day=tr.date(deadline))
         elif deadline is not None:
             seats += " · " + _("apply by {day}", day=tr.date(deadline))
-        lines.append(_("#{number}: {when}{track} · {seats}", number=c.number, when=when, track=track, seats=seats))
+        no = cohort_no(c.number, tr, shown_year(c, card.cohorts))
+        lines.append(_("{cohort}: {when}{track} · {seats}", cohort=no, when=when, track=track, seats=seats))
         if (c.status == "open" and not closed and not external
                 and not started(c.start_on, c.end_on, c.precision, today)):
             full = c.capacity is not None and c.seats_left == 0
-            buttons.append(Button(_("Waitlist #{number}", number=c.number) if full else
-                                  _("Apply #{number}", number=c.number), cb("enr", c.id)))
+            buttons.append(Button(_("Waitlist {cohort}", cohort=no) if full else _("Apply {cohort}", cohort=no),
+                                  cb("enr", c.id)))
     keyboard = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), keyboard
 

@@ -82,3 +82,14 @@ BROADCAST_STATUS = {
     "draft": N_("draft"), "scheduled": N_("scheduled"), "sending": N_("sending"), "done": N_("done"),
     "cancelled": N_("cancelled"),
 }
+
+
+def cohort_no(number: int, tr: Translator, year: int | None = None) -> str:
+    """A cohort's name: "#1" (ko "1회"), or with its plan year ("2023 #1", ko "2023년 1회") where cohorts of
+    several plan years are shown together (two "#1" would otherwise read the same)."""
+    return tr("{year} #{number}", year=year, number=number) if year else tr("#{number}", number=number)
+
+
+def shown_year(cohort, shown) -> int | None:
+    """The cohort's plan year when the cohorts shown with it belong to more than one year, else None."""
+    return cohort.year if len({c.year for c in shown}) > 1 else None

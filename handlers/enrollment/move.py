@@ -10,6 +10,7 @@ from catalog import moves
 from handlers.callbacks import StaleButton, cb, int_arg, route
 from handlers.enrollment.wording import refusal_text, view_name
 from handlers.turn import Turn
+from locales.labels import cohort_no, shown_year
 from notifications.messages import Button
 
 REFUSALS = {"deadline": "deadline", "started": "started", "closed": "closed", "not_found": "not_found"}
@@ -32,8 +33,11 @@ async def on_move_list(t: Turn, args: list[str]) -> None:
     if not choices:
         t.edit(_("There is no other cohort of {name} you could move to now.", name=view_name(t.tr, v)), [back])
         return
-    lines = [_("Move {name} to which cohort? You keep your seat until the move is done.", name=view_name(t.tr, v))]
-    buttons = [[Button(_("#{number}: {when}", number=c.number, when=t.tr.period(c.start_on, c.end_on, c.precision))[:60],
+    shown = [*choices[:8], v]  # this year's #1 and next year's #1 say their year
+    lines = [_("Move {name} to which cohort? You keep your seat until the move is done.",
+               name=view_name(t.tr, v, shown_year(v, shown)))]
+    buttons = [[Button(_("{cohort}: {when}", cohort=cohort_no(c.number, t.tr, shown_year(c, shown)),
+                         when=t.tr.period(c.start_on, c.end_on, c.precision))[:60],
                        cb("mvt", v.id, c.id))] for c in choices[:8]]
     t.edit("\n".join(lines), [*buttons, back])
 

@@ -27,6 +27,7 @@ from handlers.flows import NotAnAnswer, Step, flow, guard, intent, leave
 from handlers.labels import DELIVERY, label
 from handlers.turn import Turn, on_turn
 from locales import N_, Translator
+from locales.labels import cohort_no, shown_year
 from notifications.messages import Button
 
 FLOW = "retire"
@@ -74,10 +75,10 @@ def seats_text(choice_or_cohort, tr: Translator) -> str:
     return tr("{left} seats left", left=c.seats_left)
 
 
-def cohort_line(c, tr: Translator) -> str:
+def cohort_line(c, tr: Translator, shown=()) -> str:
     track = f" · {tr.pick(c.track, c.track_en)}" if c.track else ""
-    return tr("#{number}: {when}{track} · {seats}", number=c.number, when=tr.period(c.start_on, c.end_on, c.precision),
-              track=track, seats=seats_text(c, tr))
+    return tr("{cohort}: {when}{track} · {seats}", cohort=cohort_no(c.number, tr, shown_year(c, shown or [c])),
+              when=tr.period(c.start_on, c.end_on, c.precision), track=track, seats=seats_text(c, tr))
 
 
 def short_period(c, tr: Translator) -> str:
@@ -86,8 +87,9 @@ def short_period(c, tr: Translator) -> str:
         else tr.period(c.start_on, c.end_on, c.precision)
 
 
-def cohort_button_label(c, tr: Translator) -> str:
-    return tr("#{number} · {when} · {seats}", number=c.number, when=short_period(c, tr), seats=seats_text(c, tr))
+def cohort_button_label(c, tr: Translator, shown=()) -> str:
+    return tr("{cohort} · {when} · {seats}", cohort=cohort_no(c.number, tr, shown_year(c, shown or [c])),
+              when=short_period(c, tr), seats=seats_text(c, tr))
 
 
 def cancel_row(tr: Translator) -> list[Button]:
@@ -243,15 +245,17 @@ async def ask_cohort(t: Turn, program: Program, data: dict, choices: list[Cohort
     possible = [ch for ch in mine if ch.ok]
     t.set_flow(FLOW, "cohort", data)
     lines = [_("Which cohort would you prefer?"), ""]
-    lines += [cohort_line(ch.cohort, t.tr) for ch in possible]
+    shown = [ch.cohort for ch in mine]
+    lines += [cohort_line(ch.cohort, t.tr, shown) for ch in possible]
     closed = [ch for ch in mine if not ch.ok]
     if closed:
         lines += ["", _("Not possible for you: {cohorts}. {reason}",
-                        cohorts=", ".join(f"#{ch.cohort.number}" for ch in closed),
+                        cohorts=", ".join(cohort_no(ch.cohort.number, t.tr, shown_year(ch.cohort, shown))
+                                          for ch in closed),
                         reason=refusal_text(closed[0].refusal, t.tr))]
     if any(ch.cohort.precision != "day" for ch in possible):
         lines += ["", _("Exact dates are announced by the HRD Center; I will keep your request and you can cancel it with /my.")]
-    rows = [[Button(cohort_button_label(ch.cohort, t.tr), COHORT(ch.cohort.id))] for ch in possible]
+    rows = [[Button(cohort_button_label(ch.cohort, t.tr, shown), COHORT(ch.cohort.id))] for ch in possible]
     rows.append(cancel_row(t.tr))
     (t.edit if edit else t.reply)("\n".join(lines), rows)
 

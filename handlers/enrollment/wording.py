@@ -5,20 +5,22 @@ from datetime import date
 
 from catalog.enrollment import EnrollmentView
 from locales import Translator
-from locales.labels import REJECT_REASONS, STATUS  # noqa: F401 (shared with the dashboard)
+from locales.labels import REJECT_REASONS, STATUS, cohort_no  # noqa: F401 (shared with the dashboard)
 
 
 
 def course_name(tr: Translator, title: str, title_en: str | None, number: int, track: str | None = None,
-                track_en: str | None = None) -> str:
-    name = tr("{title} #{number}", title=tr.pick(title, title_en), number=number)
+                track_en: str | None = None, year: int | None = None) -> str:
+    """`year`: where cohorts of several plan years are shown together ("엑셀 2023년 1회")."""
+    name = (tr("{title} {cohort}", title=tr.pick(title, title_en), cohort=cohort_no(number, tr, year)) if year
+            else tr("{title} #{number}", title=tr.pick(title, title_en), number=number))
     if track:
         name += f" ({tr.pick(track, track_en)})"
     return name
 
 
-def view_name(tr: Translator, v: EnrollmentView) -> str:
-    return course_name(tr, v.course_title, v.course_title_en, v.cohort_number, v.track, v.track_en)
+def view_name(tr: Translator, v: EnrollmentView, year: int | None = None) -> str:
+    return course_name(tr, v.course_title, v.course_title_en, v.cohort_number, v.track, v.track_en, year)
 
 
 def view_period(tr: Translator, v: EnrollmentView) -> str:

@@ -53,7 +53,7 @@ async def test_korean_search_then_course_card_with_apply_buttons(start_bot):
     card = (await user.press(first, on=listing))[-1]
     assert card.text.startswith("📘 ") and "엑셀" in card.text.splitlines()[0]
     assert ko("Cohorts:") in card.text
-    assert ko("Apply #{number}", number=1) in card.button_texts
+    assert ko("Apply {cohort}", cohort=ko("#{number}", number=1)) in card.button_texts
     assert all(len(d.encode()) <= 64 for d in card.callback_data)
 
     nothing = await user.say("qqqzzzxxx")

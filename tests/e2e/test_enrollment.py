@@ -35,7 +35,7 @@ async def request_seat(user, name: str) -> None:
     listing = (await user.say(COURSE_QUERY))[0]
     card = (await user.press("실무리더십", on=listing))[-1]
     assert card.text.startswith("📘 실무리더십")
-    apply_buttons = [t for t in card.button_texts if t.endswith(ko("Apply #{number}", number=1)[1:])]
+    apply_buttons = [t for t in card.button_texts if t.endswith(ko("Apply {cohort}", cohort=ko("#{number}", number=1))[1:])]
     assert apply_buttons, card.button_texts
     terms_first = (await user.press(apply_buttons[-1], on=card))[-1]  # the terms and seats before any consent
     assert ko("To send a request I need your consent and a short profile. Nothing is stored until you agree.") \
