@@ -5,12 +5,13 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from catalog.center import center_info, plan_figures
 from catalog.plan import current_year
-from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.callbacks import Action, Choice, on
 from handlers.turn import Turn, on_turn
 from locales import LANGUAGES, N_, Translator
 from notifications.messages import Button
 
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+LANGUAGE = Action("lang", Choice("code", LANGUAGES))
 
 # (command, description) shown by /help; features add theirs with add_help() in their register().
 HELP: list[tuple[str, str]] = [
@@ -32,7 +33,7 @@ def add_help(*entries: tuple[str, str], staff: bool = False) -> None:
 
 
 def language_buttons() -> list[list[Button]]:
-    return [[Button(LANGUAGE_NAMES[code], cb("lang", code)) for code in LANGUAGES]]
+    return [[Button(LANGUAGE_NAMES[code], LANGUAGE(code)) for code in LANGUAGES]]
 
 
 def help_text(tr: Translator, staff: bool = False) -> str:
@@ -76,11 +77,8 @@ async def on_lang(t: Turn) -> None:
     t.reply(t.tr("Choose your language:"), language_buttons())
 
 
-@route("lang")
-async def on_lang_button(t: Turn, args: list[str]) -> None:
-    code = str_arg(args, 0)
-    if code not in LANGUAGES:
-        raise StaleButton(code)
+@on(LANGUAGE)
+async def on_lang_button(t: Turn, code: str) -> None:
     t.set_language(code)
     t.edit(t.tr("Language set to English.") if code == "en" else t.tr("Language set to Korean."))
     if t.user.flow:  # mid-conversation: keep it, and say so rather than burying the question under /help

@@ -86,13 +86,18 @@ class Choice:
     """One of a fixed set of words."""
     name: str
     values: tuple[str, ...]
+    optional: bool = False  # encoded as an empty string, decoded as None
 
     def encode(self, value: Any) -> str:
+        if value is None and self.optional:
+            return ""
         if value not in self.values:
             raise ValueError(f"{self.name}: {value!r} not in {self.values}")
         return str(value)
 
-    def decode(self, raw: str) -> str:
+    def decode(self, raw: str) -> str | None:
+        if raw == "" and self.optional:
+            return None
         if raw not in self.values:
             raise StaleButton(raw)
         return raw
@@ -171,14 +176,7 @@ def _register(prefix: str, fn: Route) -> None:
     _ROUTES[prefix] = fn
 
 
-# -- the older untyped form (kept while features move to Action) ---------------------------------------------------
-def cb(action: str, *args: object) -> str:
-    data = SEP.join([action, *(str(a) for a in args)])
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
-    return data
-
-
+# -- the router's side ------------------------------------------------------------------------------------------
 def parse(data: str | None) -> tuple[str, list[str]]:
     if not data or len(data.encode()) > MAX_BYTES:
         raise StaleButton(data)
@@ -186,33 +184,5 @@ def parse(data: str | None) -> tuple[str, list[str]]:
     return action, args
 
 
-def route(action: str) -> Callable[[Route], Route]:
-    """Register the handler of one untyped button action. Actions are unique across features."""
-
-    def register(fn: Route) -> Route:
-        _register(action, fn)
-        return fn
-
-    return register
-
-
 def lookup(action: str) -> Route | None:
     return _ROUTES.get(action)
-
-
-def int_arg(args: list[str], i: int) -> int:
-    """An integer argument, or StaleButton for anything forged or missing."""
-    try:
-        value = args[i]
-    except IndexError:
-        raise StaleButton(args) from None
-    if not value.lstrip("-").isdigit() or len(value) > 18:
-        raise StaleButton(args)
-    return int(value)
-
-
-def str_arg(args: list[str], i: int) -> str:
-    try:
-        return args[i]
-    except IndexError:
-        raise StaleButton(args) from None

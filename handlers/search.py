@@ -19,7 +19,8 @@ from catalog.search.loader import courses_with_seats
 from catalog.search.situation import Situation, situation_of_profile
 from catalog.suggest import NextCohort, Suggestion, cohorts_between, next_cohorts
 from catalog.topics import TOPICS
-from handlers.callbacks import Action, Int, StaleButton, Str, cb, on
+from handlers.callbacks import Action, Int, StaleButton, Str, on
+from handlers.enrollment.actions import ENROLL
 from handlers.flows import escape, intents, on_flow_text
 from handlers.labels import APPROVAL, DELIVERY, category_path, label
 from locales.labels import cohort_no, shown_year
@@ -343,7 +344,7 @@ def render_card(card: CourseCard, tr: Translator, today: date) -> tuple[str, lis
                 and not started(c.start_on, c.end_on, c.precision, today)):
             full = c.capacity is not None and c.seats_left == 0
             buttons.append(Button(_("Waitlist {cohort}", cohort=no) if full else _("Apply {cohort}", cohort=no),
-                                  cb("enr", c.id)))
+                                  ENROLL(c.id)))
     keyboard = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), keyboard
 

@@ -5,10 +5,14 @@ import html
 from datetime import date
 
 from catalog.topics import TOPICS
-from handlers.callbacks import cb
+from handlers.broadcasts.subscribe import NEWS_OFF
+from handlers.callbacks import Action
 from handlers.notices import notice
+from handlers.search import COURSE
 from locales import Translator
 from notifications.messages import Button, Rendered, rows
+
+BROADCASTS = Action("bcl")  # the staff list of broadcasts (handlers/broadcasts/progress.py answers it)
 
 
 def course_button(params: dict, tr: Translator) -> Button | None:
@@ -20,7 +24,7 @@ def course_button(params: dict, tr: Translator) -> Button | None:
         text = tr("📘 {title} — cohort #{number}", title=title, number=params["cohort_no"])
     else:
         text = tr("📘 {title}", title=title)
-    return Button(text, cb("crs", course_id))
+    return Button(text, COURSE(course_id))
 
 
 @notice("broadcast")
@@ -53,8 +57,9 @@ def render_course_news(params: dict, tr: Translator) -> Rendered:
             lines.append(tr("… and {count} more", count=params["more_cohorts"]))
     lines += ["", tr("You get this because you subscribed to course news (/subscribe).")]
     buttons = rows(
-        [Button(tr("📘 See the course"), cb("crs", params.get("course_id", "")))],
-        [Button(tr("🔕 No more news about {topic}", topic=topic), cb("nwo", params.get("topic", "")))],
+        [Button(tr("📘 See the course"), COURSE(params["course_id"]))] if params.get("course_id") else [],
+        [Button(tr("🔕 No more news about {topic}", topic=topic), NEWS_OFF(params["topic"]))]
+        if params.get("topic") in TOPICS else [],
     )
     return Rendered("\n".join(lines), buttons)
 
@@ -82,7 +87,7 @@ def render_broadcast_report(params: dict, tr: Translator) -> Rendered:
         from handlers.broadcasts.formatting import plain
 
         lines += ["", "“" + plain(summary)[:60] + "”"]
-    return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), cb("bcl"))]))
+    return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), BROADCASTS())]))
 
 
 @notice("broadcast_missed")
@@ -98,4 +103,4 @@ def render_broadcast_missed(params: dict, tr: Translator) -> Rendered:
                 when=tr.datetime(due) if due else "?")]
     if params.get("text"):
         lines += ["", "“" + plain(params["text"])[:60] + "”"]
-    return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), cb("bcl"))]))
+    return Rendered("\n".join(lines), rows([Button(tr("All broadcasts"), BROADCASTS())]))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.broadcasts.formatting import plain
-from handlers.broadcasts.notices import report_lines
+from handlers.broadcasts.notices import BROADCASTS, report_lines
 from handlers.callbacks import Action, Int, StaleButton, on
 from handlers.turn import Turn, on_turn
 from locales import Translator
@@ -12,7 +12,6 @@ from notifications.broadcasts.service import BroadcastError, Progress, cancel_br
 from notifications.messages import Button
 
 
-BROADCASTS = Action("bcl")
 CANCEL = Action("bcx", Int("broadcast", 1))
 CANCEL_YES = Action("bcy", Int("broadcast", 1))
 

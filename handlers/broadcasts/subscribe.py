@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from catalog.topics import TOPICS
-from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.callbacks import Action, Choice, on
 from handlers.turn import Turn, on_turn
 from notifications.messages import Button
 from notifications.news import subscribed_topics, toggle, unsubscribe
 
+NEWS_TOGGLE = Action("nws", Choice("topic", tuple(TOPICS)))  # in /subscribe: on ⇄ off
+NEWS_OFF = Action("nwo", Choice("topic", tuple(TOPICS)))  # under a news notice: off, said in a new message
+
 
 async def _menu(t: Turn) -> tuple[str, list[list[Button]]]:
     mine = await subscribed_topics(t.session, t.user.id)
-    buttons = [[Button(("✅ " if key in mine else "▫️ ") + t.tr(label), cb("nws", key))] for key, label in TOPICS.items()]
+    buttons = [[Button(("✅ " if key in mine else "▫️ ") + t.tr(label), NEWS_TOGGLE(key))] for key, label in TOPICS.items()]
     if mine:
         text = t.tr("Course news: I tell you when a new course or cohort opens in the topics you tick. "
                     "You follow {count}. Press a topic to switch it on or off.", count=len(mine))
@@ -26,11 +29,8 @@ async def on_subscribe(t: Turn) -> None:
     t.reply(text, buttons)
 
 
-@route("nws")
-async def on_toggle(t: Turn, args: list[str]) -> None:
-    topic = str_arg(args, 0)
-    if topic not in TOPICS:
-        raise StaleButton(args)
+@on(NEWS_TOGGLE)
+async def on_toggle(t: Turn, topic: str) -> None:
     now_on = await toggle(t.session, t.user.id, topic, t.now)
     label = t.tr(TOPICS[topic])
     t.answer(t.tr("Subscribed to {topic}.", topic=label) if now_on else t.tr("Unsubscribed from {topic}.", topic=label))
@@ -38,11 +38,8 @@ async def on_toggle(t: Turn, args: list[str]) -> None:
     t.edit(text, buttons)
 
 
-@route("nwo")
-async def on_opt_out(t: Turn, args: list[str]) -> None:
-    topic = str_arg(args, 0)
-    if topic not in TOPICS:
-        raise StaleButton(args)
+@on(NEWS_OFF)
+async def on_opt_out(t: Turn, topic: str) -> None:
     removed = await unsubscribe(t.session, t.user.id, topic)
     label = t.tr(TOPICS[topic])
     if removed:

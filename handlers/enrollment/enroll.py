@@ -1,8 +1,10 @@
-"""Course card → choose a cohort (`enr`) → terms → confirm (`enc`) → outcome. See docs/enrollment.md."""
+"""Course card → choose a cohort (`ENROLL`) → terms → confirm (`CONFIRM`) → outcome. See docs/enrollment.md."""
 from __future__ import annotations
 
 from catalog import enrollment as svc
-from handlers.callbacks import Action, Int, StaleButton, cb, int_arg, on, route
+from handlers.callbacks import Action, Int, StaleButton, on
+from handlers.enrollment.actions import CONFIRM, ENROLL, MY
+from handlers.search import COURSE
 from handlers.enrollment.wording import course_name, refusal_text, status_text, view_line
 from handlers.labels import APPROVAL, DELIVERY, label
 from handlers.turn import Turn
@@ -69,25 +71,24 @@ def terms_buttons(t: Turn, terms: svc.Terms) -> list[list[Button]]:
     _ = t.tr
     rows: list[list[Button]] = []
     if terms.would_be == "confirmed":
-        rows.append([Button(_("✅ Confirm request"), cb("enc", terms.cohort_id))])
+        rows.append([Button(_("✅ Confirm request"), CONFIRM(terms.cohort_id))])
     elif terms.would_be == "pending":  # not "confirmed": staff decide
-        rows.append([Button(_("📨 Send the request"), cb("enc", terms.cohort_id))])
+        rows.append([Button(_("📨 Send the request"), CONFIRM(terms.cohort_id))])
     elif terms.would_be == "waitlisted":
         rows.append([Button(_("🕒 Join the waitlist (#{position})", position=terms.position),
-                            cb("enc", terms.cohort_id))])
+                            CONFIRM(terms.cohort_id))])
     if terms.existing is not None:
-        rows.append([Button(_("📋 My enrollments"), cb("my"))])
-    rows.append([Button(_("⬅ Back to the course"), cb("crs", terms.course_id))])
+        rows.append([Button(_("📋 My enrollments"), MY(None))])
+    rows.append([Button(_("⬅ Back to the course"), COURSE(terms.course_id))])
     return rows
 
 
 PROFILE_FIRST = Action("enr.prf", Int("cohort", 1))
 
 
-@route("enr")
-async def on_choose_cohort(t: Turn, args: list[str]) -> None:
+@on(ENROLL)
+async def on_choose_cohort(t: Turn, cohort_id: int) -> None:
     """A cohort's button on the course card: show the terms before anything is recorded."""
-    cohort_id = int_arg(args, 0)
     try:  # retirement programmes have a guided sign-up (retirement date, track, family programme)
         from handlers.enrollment.retirement import redirect_cohort
     except ImportError:  # pragma: no cover
@@ -96,10 +97,10 @@ async def on_choose_cohort(t: Turn, args: list[str]) -> None:
         return
     terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
     if terms is None:
-        raise StaleButton(args)
+        raise StaleButton(cohort_id)
     if terms.refusal is not None and terms.refusal.code == "profile_needed":  # the terms first, writing nothing
         t.reply(terms_text(t, terms), [[Button(t.tr("➡ Continue: consent and profile"), PROFILE_FIRST(cohort_id))],
-                                       [Button(t.tr("⬅ Back to the course"), cb("crs", terms.course_id))]])
+                                       [Button(t.tr("⬅ Back to the course"), COURSE(terms.course_id))]])
         return
     t.reply(terms_text(t, terms), terms_buttons(t, terms))
 
@@ -107,8 +108,8 @@ async def on_choose_cohort(t: Turn, args: list[str]) -> None:
 @on(PROFILE_FIRST)
 async def on_profile_first(t: Turn, cohort_id: int) -> None:
     """After reading the terms: consent and the profile, then the same terms again with the Confirm button."""
-    if await require_profile(t, cb("enr", cohort_id)):  # a profile exists by now (another device): the terms
-        await on_choose_cohort(t, [str(cohort_id)])
+    if await require_profile(t, ENROLL(cohort_id)):  # a profile exists by now (another device): the terms
+        await on_choose_cohort(t, cohort_id)
 
 
 def outcome_text(t: Turn, outcome: svc.EnrollOutcome) -> str:
@@ -137,23 +138,22 @@ def outcome_text(t: Turn, outcome: svc.EnrollOutcome) -> str:
     return text
 
 
-@route("enc")
-async def on_confirm(t: Turn, args: list[str]) -> None:
+@on(CONFIRM)
+async def on_confirm(t: Turn, cohort_id: int) -> None:
     """Confirm: the seat is decided now, under the cohort lock."""
-    cohort_id = int_arg(args, 0)
     outcome = await svc.request_seat(t.session, user_id=t.user.id, cohort_id=cohort_id, now=t.now)
     if outcome.promoted:
         t.outbox_written()
     if outcome.status == "refused" and outcome.refusal is not None:
         if outcome.refusal.code == "not_found":
-            raise StaleButton(args)
+            raise StaleButton(cohort_id)
         if outcome.refusal.code == "guided_signup":  # a retirement programme: its sign-up asks the questions
             from handlers.enrollment.retirement import redirect_cohort
 
             await redirect_cohort(t, cohort_id)
             return
         if outcome.refusal.code == "profile_needed":
-            await require_profile(t, cb("enr", cohort_id))
+            await require_profile(t, ENROLL(cohort_id))
             return
-    buttons = [[Button(t.tr("📋 My enrollments"), cb("my"))]]
+    buttons = [[Button(t.tr("📋 My enrollments"), MY(None))]]
     t.edit(outcome_text(t, outcome), buttons)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from catalog import enrollment as svc
-from handlers.callbacks import StaleButton, cb, int_arg, route
+from handlers.callbacks import StaleButton, on
+from handlers.enrollment.actions import CANCEL, CANCEL_ASK, MOVE_LIST, MY
 from handlers.enrollment.wording import status_text, view_line, view_name, view_period
 from handlers.turn import Turn, on_turn
 from notifications.messages import Button
@@ -23,9 +24,9 @@ async def show_my(t: Turn, *, edit: bool = False) -> None:
     for i, v in enumerate(views[:MAX_LISTED], 1):
         lines.append(f"{i}. {view_line(t.tr, v, today)}")
         if v.can_cancel(today):
-            row = [Button(_("Cancel {number}.", number=i) + " " + view_name(t.tr, v)[:30], cb("enx", v.id))]
+            row = [Button(_("Cancel {number}.", number=i) + " " + view_name(t.tr, v)[:30], CANCEL_ASK(v.id))]
             if v.status in ("confirmed", "pending"):
-                row.append(Button(_("🔁 Move {number}.", number=i), cb("mvl", v.id)))
+                row.append(Button(_("🔁 Move {number}.", number=i), MOVE_LIST(v.id)))
             buttons.append(row)
     (t.edit if edit else t.reply)("\n".join(lines), buttons)
 
@@ -35,22 +36,23 @@ async def on_my(t: Turn) -> None:
     await show_my(t)
 
 
-@route("my")
-async def on_my_button(t: Turn, args: list[str]) -> None:
-    await show_my(t, edit=bool(args and args[0] == "e"))
+@on(MY)
+async def on_my_button(t: Turn, screen: str | None) -> None:
+    await show_my(t, edit=screen == "e")
 
 
-async def _mine(t: Turn, args: list[str]) -> svc.EnrollmentView:
-    view = await svc.get_enrollment(t.session, int_arg(args, 0))
+async def mine(t: Turn, enrollment_id: int) -> svc.EnrollmentView:
+    """The presser's own request, else a stale button (someone else's request, or a made-up number)."""
+    view = await svc.get_enrollment(t.session, enrollment_id)
     if view is None or view.user_id != t.user.id:
-        raise StaleButton(args)  # someone else's request, or a made-up number
+        raise StaleButton(enrollment_id)
     return view
 
 
-@route("enx")
-async def on_cancel_ask(t: Turn, args: list[str]) -> None:
+@on(CANCEL_ASK)
+async def on_cancel_ask(t: Turn, enrollment_id: int) -> None:
     _ = t.tr
-    v = await _mine(t, args)
+    v = await mine(t, enrollment_id)
     today = t.now.date()
     if not v.can_cancel(today):
         if v.status in svc.ACTIVE:  # still active, so the cohort has begun
@@ -64,22 +66,22 @@ async def on_cancel_ask(t: Turn, args: list[str]) -> None:
         "Dates: {period}", period=view_period(t.tr, v))
     if v.status in ("confirmed", "pending") and await svc.people_waiting(t.session, v.cohort_id):
         text += "\n" + _("Your seat will go to the first person on the waitlist.")
-    t.edit(text, [[Button(_("Yes, cancel it"), cb("eny", v.id)), Button(_("No, keep it"), cb("my", "e"))]])
+    t.edit(text, [[Button(_("Yes, cancel it"), CANCEL(v.id)), Button(_("No, keep it"), MY("e"))]])
 
 
-@route("eny")
-async def on_cancel_confirm(t: Turn, args: list[str]) -> None:
+@on(CANCEL)
+async def on_cancel_confirm(t: Turn, enrollment_id: int) -> None:
     _ = t.tr
-    v = await _mine(t, args)
+    v = await mine(t, enrollment_id)
     result = await svc.cancel(t.session, enrollment_id=v.id, actor=t.actor, now=t.now)
     if result.promoted:
         t.outbox_written()
     if result.ok:
-        t.edit(_("Cancelled: {name}.", name=view_name(t.tr, v)), [[Button(_("📋 My enrollments"), cb("my"))]])
+        t.edit(_("Cancelled: {name}.", name=view_name(t.tr, v)), [[Button(_("📋 My enrollments"), MY(None))]])
     elif result.code == "started":
         t.edit(_("{name} has already started, so it cannot be cancelled here. Please contact the HRD Center.",
                  name=view_name(t.tr, v)))
     elif result.code == "not_active":
         t.answer(_("This request is no longer active."), alert=True)
     else:
-        raise StaleButton(args)
+        raise StaleButton(enrollment_id)

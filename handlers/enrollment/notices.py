@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.enrollment import NOTICE_KIND
-from handlers.callbacks import cb
+from handlers.enrollment.actions import MY
+from handlers.enrollment.staff import DIGEST, QUEUE
 from handlers.enrollment.wording import course_name, reason_text
 from handlers.notices import notice
 from locales import Translator
@@ -28,8 +29,8 @@ def render_digest(params: dict, tr: Translator) -> Rendered:
         lines.append(tr("• {title}: {count}", title=tr.pick(c.get("title"), c.get("title_en")), count=c.get("count")))
     if params.get("more"):
         lines.append(tr("… and {count} more courses", count=params["more"]))
-    return Rendered("\n".join(lines), ((Button(tr("📥 Open the queue"), cb("stq")),),
-                                       (Button(tr("🔕 No more digests"), cb("pdg", "off")),)))
+    return Rendered("\n".join(lines), ((Button(tr("📥 Open the queue"), QUEUE(None)),),
+                                       (Button(tr("🔕 No more digests"), DIGEST("off")),)))
 
 
 @notice(NOTICE_KIND)
@@ -64,4 +65,4 @@ def render_status(params: dict, tr: Translator) -> Rendered:
         text = _("The status of your request for {name} changed.", name=name)
     if period and event in ("approved", "promoted", "moved"):
         text += "\n" + _("Dates: {period}", period=period)
-    return Rendered(text, ((Button(_("📋 My enrollments"), cb("my")),),))
+    return Rendered(text, ((Button(_("📋 My enrollments"), MY(None)),),))

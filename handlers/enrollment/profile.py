@@ -1,7 +1,7 @@
 """The profile: consent first (개인정보 수집·이용 동의), then a few questions, /profile to view and edit, /forget.
 
 State lives in the database (`users.flow = "profile"`): answers are kept in the flow until the last one, then the
-profile is saved in one go and whatever needed it continues (`require_profile(t, resume=cb(...))` presses the
+profile is saved in one go and whatever needed it continues (`require_profile(t, resume=ENROLL(...))` presses the
 `resume` button for the person). Declining consent stores nothing.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from catalog.profiles import (
     save_profile, update_profile,
 )
 from handlers import basic
-from handlers.callbacks import StaleButton, cb, int_arg, lookup, parse, route, str_arg
+from handlers.callbacks import Action, Choice, Int, StaleButton, lookup, on, parse
 from handlers.enrollment.refusals import position_label, rank_label
 from handlers.flows import NotAnAnswer, Step, flow, guard, leave, try_escape
 from handlers.turn import Turn, on_turn
@@ -30,6 +30,13 @@ FIELD_NAMES = {
     "full_name": N_("Name"), "department": N_("Department"), "rank": N_("Rank"), "position": N_("Position"),
     "employee_no": N_("Employee number"), "hired_on": N_("Hire date"), "retirement_on": N_("Expected retirement"),
 }
+CONSENT = Action("prf", Choice("answer", ("yes", "no")))
+RANK = Action("prf.rank", Int("rank", 0, len(RANKS) - 1))
+POSITION = Action("prf.pos", Int("position", 0, len(POSITIONS)))  # 0: neither
+SKIP = Action("prf.skip")  # an optional question (or, when editing, remove the value)
+EDIT = Action("prf.edit", Int("field", 0, len(FIELDS) - 1))
+SHOW = Action("prf.show")
+FORGET = Action("fgt", Choice("answer", ("ask", "yes", "no")))
 HELP_ENTRIES = [
     ("profile", N_("your profile for course requests (view, edit)")),
     ("forget", N_("delete your personal data")),
@@ -58,7 +65,7 @@ def consent_text(tr: Translator) -> str:
 
 
 def consent_buttons(tr: Translator) -> list[list[Button]]:
-    return [[Button(tr("✅ I agree"), cb("prf", "yes")), Button(tr("No, thank you"), cb("prf", "no"))]]
+    return [[Button(tr("✅ I agree"), CONSENT("yes")), Button(tr("No, thank you"), CONSENT("no"))]]
 
 
 def value_text(field: str, value: object, tr: Translator) -> str:
@@ -84,8 +91,8 @@ def profile_text(profile: ProfileView, tr: Translator) -> str:
 
 
 def profile_buttons(tr: Translator) -> list[list[Button]]:
-    edit = [Button(tr(FIELD_NAMES[f]), cb("prf", "edit", i)) for i, f in enumerate(FIELDS)]
-    return [edit[0:3], edit[3:5], edit[5:7], [Button(tr("🗑 Delete my data"), cb("fgt", "ask"))]]
+    edit = [Button(tr(FIELD_NAMES[f]), EDIT(i)) for i, f in enumerate(FIELDS)]
+    return [edit[0:3], edit[3:5], edit[5:7], [Button(tr("🗑 Delete my data"), FORGET("ask"))]]
 
 
 def _prompt(step: str, tr: Translator, editing: bool) -> str:
@@ -116,15 +123,15 @@ def ask(t: Turn, step: str, data: dict, *, edit: bool = False, error: str | None
         text = f"⚠️ {error}\n\n{text}"
     rows: list[list[Button]] = []
     if step == "rank":
-        buttons = [Button(rank_label(r, tr) if tr.lang != "ko" else r, cb("prf", "rank", i)) for i, r in enumerate(RANKS)]
+        buttons = [Button(rank_label(r, tr) if tr.lang != "ko" else r, RANK(i)) for i, r in enumerate(RANKS)]
         rows = [buttons[0:4], buttons[4:7], buttons[7:10]]
     elif step == "position":
-        rows = [[Button(position_label(p, tr), cb("prf", "pos", i + 1)) for i, p in enumerate(POSITIONS)],
-                [Button(tr("Neither"), cb("prf", "pos", 0))]]
+        rows = [[Button(position_label(p, tr), POSITION(i + 1)) for i, p in enumerate(POSITIONS)],
+                [Button(tr("Neither"), POSITION(0))]]
     elif step in OPTIONAL_FIELDS:
-        rows = [[Button(tr("Remove") if editing else tr("Skip"), cb("prf", "skip"))]]
+        rows = [[Button(tr("Remove") if editing else tr("Skip"), SKIP())]]
     if editing:
-        rows.append([Button(tr("Back to my profile"), cb("prf", "show"))])
+        rows.append([Button(tr("Back to my profile"), SHOW())])
     elif step == QUESTIONS[0]:
         text += "\n\n" + tr("(/cancel stops and discards your answers; the profile is saved only after the last question.)")
     (t.edit if edit else t.reply)(text, rows)
@@ -155,7 +162,7 @@ def error_text(err: ProfileError, tr: Translator) -> str:
 # -- require_profile: the entry point other features use -------------------------------------------------------
 async def require_profile(t: Turn, resume: str | None) -> bool:
     """True when the person has a profile. Otherwise asks for consent and the profile, then presses `resume`
-    (callback data, e.g. ``cb("enr", cohort_id)``) for them so that what they were doing continues."""
+    (callback data, e.g. ``ENROLL(cohort_id)``) for them so that what they were doing continues."""
     if await get_profile(t.session, t.user.id) is not None:
         return True
     data = {"resume": resume} if resume else {}
@@ -292,46 +299,48 @@ async def ask_again(t: Turn, error: str | None) -> None:
 
 
 # -- buttons -----------------------------------------------------------------------------------------------------
-@route("prf")
-async def on_profile_button(t: Turn, args: list[str]) -> None:
-    what = str_arg(args, 0)
-    if what == "yes":
-        data = _in_step(t, "consent")
+@on(CONSENT)
+async def on_consent(t: Turn, answer: str) -> None:
+    data = _in_step(t, "consent")
+    if answer == "yes":
         data["consent_at"] = t.now.isoformat()
         ask(t, QUESTIONS[0], data, edit=True)
-    elif what == "no":
-        _in_step(t, "consent")
-        t.clear_flow()
-        t.edit(t.tr("Understood — nothing was stored. Without a profile I cannot take course requests, but you can "
-                    "still search and read every course. If you change your mind, send /profile."))
-    elif what == "rank":
-        _in_step(t, "rank")
-        i = int_arg(args, 1)
-        if not 0 <= i < len(RANKS):
-            raise StaleButton(args)
-        await _answer(t, "rank", RANKS[i], edit=True)
-    elif what == "pos":
-        _in_step(t, "position")
-        i = int_arg(args, 1)
-        if not 0 <= i <= len(POSITIONS):
-            raise StaleButton(args)
-        await _answer(t, "position", POSITIONS[i - 1] if i else None, edit=True)
-    elif what == "skip":
-        step = t.user.flow_step or ""
-        _in_step(t, *OPTIONAL_FIELDS)
-        await _answer(t, step, None, edit=True)
-    elif what == "edit":
-        i = int_arg(args, 1)
-        if not 0 <= i < len(FIELDS):
-            raise StaleButton(args)
-        if await get_profile(t.session, t.user.id) is None:
-            raise StaleButton(args)
-        ask(t, FIELDS[i], {"mode": "edit"}, edit=True)
-    elif what == "show":
-        leave(t, FLOW)
-        await show_profile(t, edit=True)
-    else:
-        raise StaleButton(args)
+        return
+    t.clear_flow()
+    t.edit(t.tr("Understood — nothing was stored. Without a profile I cannot take course requests, but you can "
+                "still search and read every course. If you change your mind, send /profile."))
+
+
+@on(RANK)
+async def on_rank(t: Turn, i: int) -> None:
+    _in_step(t, "rank")
+    await _answer(t, "rank", RANKS[i], edit=True)
+
+
+@on(POSITION)
+async def on_position(t: Turn, i: int) -> None:
+    _in_step(t, "position")
+    await _answer(t, "position", POSITIONS[i - 1] if i else None, edit=True)
+
+
+@on(SKIP)
+async def on_skip(t: Turn) -> None:
+    step = t.user.flow_step or ""
+    _in_step(t, *OPTIONAL_FIELDS)
+    await _answer(t, step, None, edit=True)
+
+
+@on(EDIT)
+async def on_edit(t: Turn, i: int) -> None:
+    if await get_profile(t.session, t.user.id) is None:
+        raise StaleButton(i)
+    ask(t, FIELDS[i], {"mode": "edit"}, edit=True)
+
+
+@on(SHOW)
+async def on_show(t: Turn) -> None:
+    leave(t, FLOW)
+    await show_profile(t, edit=True)
 
 
 async def show_profile(t: Turn, *, edit: bool = False) -> None:
@@ -371,7 +380,7 @@ FORGET_FLOW = "forget"  # the confirmation step: only a "yes" pressed while it i
 
 def ask_forget(t: Turn, *, edit: bool) -> None:
     t.set_flow(FORGET_FLOW, "confirm")
-    buttons = [[Button(t.tr("Yes, delete it"), cb("fgt", "yes")), Button(t.tr("No, keep it"), cb("fgt", "no"))]]
+    buttons = [[Button(t.tr("Yes, delete it"), FORGET("yes")), Button(t.tr("No, keep it"), FORGET("no"))]]
     (t.edit if edit else t.reply)(forget_question(t.tr), buttons)
 
 
@@ -391,9 +400,8 @@ async def on_forget_text(t: Turn, text: str) -> None:
         await run_search(t, text)
 
 
-@route("fgt")
-async def on_forget_button(t: Turn, args: list[str]) -> None:
-    what = str_arg(args, 0)
+@on(FORGET)
+async def on_forget_button(t: Turn, what: str) -> None:
     _ = t.tr
     if what == "ask":
         ask_forget(t, edit=True)
@@ -402,7 +410,7 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
         t.edit(_("Nothing was deleted."))
     elif what == "yes":
         if t.user.flow != FORGET_FLOW:  # an old or forged "yes": ask again rather than delete
-            raise StaleButton(args)
+            raise StaleButton(what)
         report = await forget(t.session, t.user.id, t.now)  # also ends the confirmation flow
         lines = [_("Your personal data is deleted.") if report.profile_deleted
                  else _("There was no profile to delete; your other personal details are removed.")]
@@ -411,8 +419,6 @@ async def on_forget_button(t: Turn, args: list[str]) -> None:
                            "cancel them with /my if you wish.", count=report.enrollments_kept))
         lines.append(_("If you ask for a course again, I will ask for your consent and profile again."))
         t.edit("\n".join(lines))
-    else:
-        raise StaleButton(args)
 
 
 flow(FLOW, N_("your profile"), ask_again,

@@ -19,7 +19,8 @@ from catalog.retirement import (
     retirement_course_of, signup_request, submit,
 )
 from handlers import basic
-from handlers.callbacks import Action, Flag, Int, StaleButton, Str, cb, lookup, on
+from handlers.callbacks import Action, Flag, Int, StaleButton, Str, on
+from handlers.enrollment.actions import MY
 from handlers.enrollment.profile import error_text, require_profile
 from handlers.enrollment.refusals import rank_label, refusal_text
 from handlers.enrollment.wording import view_line
@@ -164,7 +165,7 @@ async def ask_date(t: Turn, program: Program, data: dict, *, edit: bool = False,
             view_line(t.tr, existing, t.now.date()),
             _("To choose another cohort, cancel this one in /my first, then sign up again."),
         ])
-        rows = [[Button(_("📋 My requests"), cb("my"))], [Button(_("Other programmes"), START(None, None))]]
+        rows = [[Button(_("📋 My requests"), MY(None))], [Button(_("Other programmes"), START(None, None))]]
         (t.edit if edit else t.reply)(text, rows)
         return
     t.set_flow(FLOW, "date", data)
@@ -354,7 +355,7 @@ async def send(t: Turn) -> None:
             text += "\n" + _("Your existing request: {programme} #{number}",
                              programme=t.tr.pick(outcome.existing.course_title, outcome.existing.course_title_en),
                              number=outcome.existing.cohort_number)
-    mine = [[Button(_("📋 My requests"), cb("my"))]] if lookup("my") is not None else None
+    mine = [[Button(_("📋 My requests"), MY(None))]]
     t.edit(text, mine)
     if outcome.promoted:
         t.outbox_written()

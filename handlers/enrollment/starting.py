@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.callbacks import StaleButton, cb, route, str_arg
+from handlers.callbacks import on
+from handlers.enrollment.actions import COURSE_START, MY
 from handlers.enrollment.wording import course_name
 from handlers.labels import DELIVERY, label
 from handlers.notices import notice
@@ -33,22 +34,19 @@ def render_course_start(params: dict, tr: Translator) -> Rendered:
         lines.append(_("Please bring: {items}", items=params["bring"]))
     lines += ["", _("If you cannot come, please cancel in /my so that someone on the waitlist gets your seat.")]
     return Rendered("\n".join(lines), rows(
-        [Button(_("📋 My enrollments"), cb("my"))],
-        [Button(_("🔕 No more course-start reminders"), cb("cso", "off"))],
+        [Button(_("📋 My enrollments"), MY(None))],
+        [Button(_("🔕 No more course-start reminders"), COURSE_START("off"))],
     ))
 
 
-@route("cso")
-async def on_opt_out(t: Turn, args: list[str]) -> None:
+@on(COURSE_START)
+async def on_opt_out(t: Turn, choice: str) -> None:
     """One press: no more course-start reminders (and the undo button, in case it was a slip)."""
-    choice = str_arg(args, 0)
-    if choice not in ("on", "off"):
-        raise StaleButton(args)
     await course_start.set_opt_out(t.session, t.user.id, t.now, out=choice == "off")
     if choice == "off":
         t.answer(t.tr("You will get no more course-start reminders."))
         t.reply(t.tr("You will get no more course-start reminders."),
-                [[Button(t.tr("Undo: remind me again"), cb("cso", "on"))]])
+                [[Button(t.tr("Undo: remind me again"), COURSE_START("on"))]])
     else:
         t.answer(t.tr("Course-start reminders are on again."))
         t.reply(t.tr("Course-start reminders are on again."))

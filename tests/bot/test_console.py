@@ -41,12 +41,12 @@ async def test_a_typed_number_answers_a_question_that_asks_for_text(bot, db):
     await press(bot, "prf:yes")
     await bot.say("김서울")
     await bot.say("교육기획과")
-    await press(bot, "prf:rank:3")
-    await press(bot, "prf:pos:0")
+    await press(bot, "prf.rank:3")
+    await press(bot, "prf.pos:0")
     assert bot.buttons  # "Skip" is shown, yet…
     await bot.say("2")  # … the employee number is 2, not a press of button 2
-    await press(bot, "prf:skip")
-    await press(bot, "prf:skip")
+    await press(bot, "prf.skip")
+    await press(bot, "prf.skip")
     async with db.sessionmaker() as s:
         assert (await s.get(Profile, bot.user["id"])).employee_no == "2"
 

@@ -19,7 +19,7 @@ async def profile_row(db, user_id: int = ME) -> Profile | None:
         return await s.get(Profile, user_id)
 
 
-async def fill_profile(bot, *, rank: str = "prf:rank:3", retirement: str | None = "2032.6.30",
+async def fill_profile(bot, *, rank: str = "prf.rank:3", retirement: str | None = "2032.6.30",
                        start: bool = True) -> list:
     """Consent and answer every question (rank 6급 by default); returns the last replies."""
     if start:
@@ -30,10 +30,10 @@ async def fill_profile(bot, *, rank: str = "prf:rank:3", retirement: str | None 
     await bot.say("김서울")
     await bot.say("인재개발원 교육기획과")
     await press(bot, rank)
-    await press(bot, "prf:pos:2")  # 팀장
+    await press(bot, "prf.pos:2")  # 팀장
     await bot.say("2021-0345")
     await bot.say("1995.3.2")
-    return await (bot.say(retirement) if retirement else press(bot, "prf:skip"))
+    return await (bot.say(retirement) if retirement else press(bot, "prf.skip"))
 
 
 async def test_consent_comes_first_and_says_what_why_and_how_long(bot, db):
@@ -74,9 +74,9 @@ async def test_the_questions_then_the_profile_is_saved_and_shown(bot, db):
     assert "부서" in texts(await bot.say("김서울"))
     rank = await bot.say("인재개발원 교육기획과")
     assert "직급" in texts(rank) and "6급" in rank[-1].button_texts and "공무직" in rank[-1].button_texts
-    position = await press(bot, "prf:rank:3")
+    position = await press(bot, "prf.rank:3")
     assert "과장" in texts(position) and "팀장" in texts(position)
-    number = await press(bot, "prf:pos:2")
+    number = await press(bot, "prf.pos:2")
     assert "직원번호" in texts(number) and "건너뛰기" in number[-1].button_texts
     await bot.say("2021-0345")
     wrong = await bot.say("어제")
@@ -100,10 +100,10 @@ async def test_optional_answers_can_be_skipped(bot, db):
     await bot.say("이한강")
     await bot.say("행정국")
     await bot.say("7급")  # typed instead of pressed
-    await press(bot, "prf:pos:0")
-    await press(bot, "prf:skip")
-    await press(bot, "prf:skip")
-    done = await press(bot, "prf:skip")
+    await press(bot, "prf.pos:0")
+    await press(bot, "prf.skip")
+    await press(bot, "prf.skip")
+    done = await press(bot, "prf.skip")
     assert "저장했습니다" in texts(done)
     row = await profile_row(db)
     assert (row.rank, row.position, row.employee_no, row.hired_on, row.retirement_on) == ("7급", None, None, None, None)
@@ -124,18 +124,18 @@ async def test_edit_one_field_from_profile(bot, db):
     await fill_profile(bot)
     shown = await bot.say("/profile")
     assert "직급: 6급" in texts(shown)
-    await press(bot, "prf:edit:2")  # rank
-    updated = await press(bot, "prf:rank:4")  # 5급
+    await press(bot, "prf.edit:2")  # rank
+    updated = await press(bot, "prf.rank:4")  # 5급
     assert "수정했습니다" in texts(updated) and "직급: 5급" in texts(updated)
-    await press(bot, "prf:edit:6")  # retirement date
-    removed = await press(bot, "prf:skip")  # "remove"
+    await press(bot, "prf.edit:6")  # retirement date
+    removed = await press(bot, "prf.skip")  # "remove"
     assert "퇴직 예정일: 입력하지 않음" in texts(removed)
     row = await profile_row(db)
     assert (row.rank, row.retirement_on, row.full_name) == ("5급", None, "김서울")
 
 
 async def test_stale_or_forged_profile_buttons_do_nothing(bot, db):
-    sent = await bot.feed(bot.callback_update(ME, 1, "prf:rank:3"))
+    sent = await bot.feed(bot.callback_update(ME, 1, "prf.rank:3"))
     assert any(s.method == "answerCallbackQuery" and "더 이상" in s.text for s in sent)
     assert await profile_row(db) is None
 
@@ -195,7 +195,7 @@ async def test_a_refused_rank_is_explained_after_the_profile(bot, db):
         cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == "future-talent-6")
                                      .order_by(Cohort.number).limit(1))).scalar_one()
     await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))
-    done = await fill_profile(bot, rank="prf:rank:2", retirement=None, start=False)  # 7급
+    done = await fill_profile(bot, rank="prf.rank:2", retirement=None, start=False)  # 7급
     assert "6급" in texts(done) and "7급" in texts(done)
     assert not any(d == f"enc:{cohort_id}" for s in done for d in s.callback_data)
 
@@ -224,5 +224,5 @@ async def test_a_typed_sentence_answers_the_position_question(bot, db):
     number = await bot.say("저는 과장입니다")
     assert "직원번호" in texts(number)
     for _ in range(3):
-        await press(bot, "prf:skip")
+        await press(bot, "prf.skip")
     assert (await profile_row(db)).position == "과장"
