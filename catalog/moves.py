@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.enrollment import (SEAT_HOLDING, EnrollmentView, _counts, _existing, _fill_free_seats, _load,
-                                _lock_cohort, _notify, _position, _view, past_deadline, release_for_move, started)
+                                _lock_cohort, _position, _view, past_deadline, release_for_move, started)
 from catalog.plan import cohort_published
 from db.access import Actor
 from db.models import Cohort, Enrollment
@@ -109,9 +109,9 @@ async def move(session: AsyncSession, *, actor: Actor, enrollment_id: int, targe
     row.details = dict(e.details or {})
     await session.flush()
     promoted += await release_for_move(session, e, old_cohort, course, now, moved_to=row.id)
-    view = _view(row, target, course)
-    await _notify(session, view, "moved", now)
-    return MoveOutcome("moved", enrollment=view, promoted=promoted)
+    # No "moved" notice: the person who pressed sees the outcome in place (a pending move that completes later,
+    # when a seat frees up, is told through the outbox: promote_waiting).
+    return MoveOutcome("moved", enrollment=_view(row, target, course), promoted=promoted)
 
 
 def _reuse(session: AsyncSession, row: Enrollment | None, user_id: int, cohort_id: int, now: datetime) -> Enrollment:
