@@ -71,6 +71,22 @@ def _as_list(value: Any) -> list[str]:
     return [str(v).strip() for v in value]
 
 
+# The profile field each restricting key reads: what a request for the course asks of the person.
+READS = {"ranks": "rank", "positions": "position", "hired_within_months": "hired_on",
+         "retirement_within_years": "retirement_on"}
+
+
+def fields_read(rule: dict | None) -> tuple[str, ...]:
+    return tuple(f for key, f in READS.items() if rule and rule.get(key) not in (None, [], ""))
+
+
+def unknown_fields(rule: dict | None, profile: ProfileView) -> tuple[str, ...]:
+    """What the rule reads that the profile does not say: a rank never asked (""), no hire date… A position of ""
+    is an answer (neither 과장 nor 팀장); None means the question was never asked."""
+    return tuple(f for f in fields_read(rule)
+                 if getattr(profile, f) is None or (f != "position" and getattr(profile, f) == ""))
+
+
 def restricts(rule: dict | None) -> bool:
     """True when the rule limits who may apply (so a profile is needed to decide)."""
     return bool(rule) and any(rule.get(key) not in (None, [], "") for key in ENFORCED)
@@ -85,6 +101,9 @@ def check(rule: dict | None, profile: ProfileView | None, starts_on: date) -> Re
     assert rule is not None
     if profile is None:
         return Refusal("profile_needed", {})
+    unknown = unknown_fields(rule, profile)
+    if unknown:  # asked only when a course reads them: the person adds them, nothing is refused yet
+        return Refusal("profile_needed", {"fields": list(unknown)})
 
     ranks = _as_list(rule.get("ranks"))
     if ranks and (profile.rank or "").strip() not in ranks:
@@ -99,8 +118,6 @@ def check(rule: dict | None, profile: ProfileView | None, starts_on: date) -> Re
         months = int(months)
         since = add_months(starts_on, -months)
         params: dict[str, Any] = {"months": months, "since": since.isoformat(), "starts_on": starts_on.isoformat()}
-        if profile.hired_on is None:
-            return Refusal("new_hire", {**params, "missing": True})
         if profile.hired_on > starts_on:
             return Refusal("new_hire", {**params, "hired_on": profile.hired_on.isoformat(), "not_yet": True})
         if profile.hired_on < since:
@@ -111,8 +128,6 @@ def check(rule: dict | None, profile: ProfileView | None, starts_on: date) -> Re
         years = int(years)
         params = {"years": years, "starts_on": starts_on.isoformat()}
         retirement_on = profile.retirement_on
-        if retirement_on is None:
-            return Refusal("retirement", {**params, "missing": True})
         params["retirement_on"] = retirement_on.isoformat()
         if retirement_on < starts_on:
             return Refusal("retirement", {**params, "retired": True})

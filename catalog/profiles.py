@@ -1,8 +1,9 @@
 """A person's profile (personal data, kept only with their consent) and its deletion (/forget).
 
 What is stored (db/models/users.py `Profile`, a table of its own so it can be deleted whole): name, department,
-rank (직급), position (과장/팀장), optionally employee number, hire date and expected retirement date, and when
-consent was given. Why: the report's entry conditions (승진자·과장·팀장·6급·신임·퇴직 예정자 courses) are checked
+optionally the employee number, and only when a course the person asks for reads them: rank (직급; "" when never
+asked), position (과장/팀장; "" for neither, None when never asked), hire date and expected retirement date; and
+when consent was given. Why: the report's entry conditions (승진자·과장·팀장·6급·신임·퇴직 예정자 courses) are checked
 against it, and training coordinators need the name and department of the people on their rosters.
 How long: until the person deletes it with /forget.
 
@@ -103,8 +104,9 @@ async def save_profile(session: AsyncSession, user_id: int, *, now: datetime, co
     """Create or replace the whole profile (after consent). Every value is validated again here."""
     today = now.date()
     values = dict(
-        full_name=clean_name(full_name), department=clean_department(department), rank=clean_rank(rank),
-        position=clean_position(position), employee_no=clean_employee_no(employee_no),
+        full_name=clean_name(full_name), department=clean_department(department),
+        rank=clean_rank(rank) if rank else "",  # "": never asked (no course the person asked for reads it)
+        position=answered_position(position), employee_no=clean_employee_no(employee_no),
         hired_on=check_hired_on(hired_on, today) if hired_on else None,
     )
     values["retirement_on"] = (check_retirement_on(retirement_on, today, values["hired_on"])
@@ -144,7 +146,7 @@ async def update_profile(session: AsyncSession, user_id: int, *, now: datetime, 
     if "rank" in changes:
         row.rank = clean_rank(merged["rank"])
     if "position" in changes:
-        row.position = clean_position(merged["position"])
+        row.position = answered_position(merged["position"])
     if "employee_no" in changes:
         row.employee_no = clean_employee_no(merged["employee_no"])
     if "hired_on" in changes:
@@ -253,6 +255,11 @@ _POSITION_WORDS = {"과장": "과장", "divisionhead": "과장", "divisiondirect
                    "팀장": "팀장", "teamleader": "팀장", "teamlead": "팀장"}
 _NO_POSITION = ("", "none", "no", "n", "neither", "nope", "없음", "해당없음", "-", "x")
 _NEGATION = ("아니", "아닙", "아님", "아뇨", "없어", "없습", "않", "not")
+
+
+def answered_position(text: str | None) -> str | None:
+    """None: never asked; "" : asked, neither 과장 nor 팀장; else 과장 or 팀장."""
+    return None if text is None else clean_position(text) or ""
 
 
 def clean_position(text: str | None) -> str | None:

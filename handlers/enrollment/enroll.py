@@ -5,18 +5,22 @@ from catalog import enrollment as svc
 from handlers.callbacks import Action, Int, StaleButton, on
 from handlers.enrollment.actions import CONFIRM, ENROLL, MY
 from handlers.search import COURSE
+from handlers.enrollment.refusals import field_list
 from handlers.enrollment.wording import course_name, refusal_text, status_text, view_line
 from handlers.labels import APPROVAL, DELIVERY, label
 from handlers.turn import Turn
 from notifications.messages import Button
 
 
-async def require_profile(t: Turn, resume: str) -> bool:
-    """True when the person has a profile; otherwise the profile flow (consent first) starts and, when it is
-    finished, presses `resume` for them (handlers/enrollment/profile.py)."""
-    from handlers.enrollment.profile import require_profile as ask
+async def ask_profile_for(t: Turn, cohort_id: int) -> bool:
+    """True when the person's profile says what this cohort's course checks; otherwise the profile flow asks just
+    that (notice and consent first) and then shows these terms again (handlers/enrollment/profile.py)."""
+    from handlers.enrollment.profile import require_profile
 
-    return await ask(t, resume)
+    terms = await svc.preview(t.session, user_id=t.user.id, cohort_id=cohort_id, today=t.now.date())
+    if terms is None:
+        raise StaleButton(cohort_id)
+    return await require_profile(t, ENROLL(cohort_id), terms.eligibility)
 
 
 def terms_text(t: Turn, terms: svc.Terms) -> str:
@@ -58,8 +62,12 @@ def terms_text(t: Turn, terms: svc.Terms) -> str:
             lines.append(_("This cohort is full: a request would join its waitlist."))
         elif terms.seats_left is not None:
             lines.append(_("Seats are free at the moment."))
-        lines.append(_("To send a request I need your consent and a short profile. Nothing is stored until you "
-                       "agree."))
+        if terms.refusal.params.get("fields"):
+            lines.append(refusal_text(tr, "profile_needed", terms.refusal.params) + " " + _(
+                "Nothing is stored until you agree."))
+        else:
+            lines.append(_("To send a request I need your consent and a short profile. Nothing is stored until "
+                           "you agree."))
     elif terms.refusal is not None:
         lines.append("⛔ " + refusal_text(tr, terms.refusal.code, terms.refusal.params))
         if terms.existing is not None:
@@ -99,7 +107,9 @@ async def on_choose_cohort(t: Turn, cohort_id: int) -> None:
     if terms is None:
         raise StaleButton(cohort_id)
     if terms.refusal is not None and terms.refusal.code == "profile_needed":  # the terms first, writing nothing
-        t.reply(terms_text(t, terms), [[Button(t.tr("➡ Continue: consent and profile"), PROFILE_FIRST(cohort_id))],
+        go_on = (t.tr("➡ Continue: add {fields}", fields=field_list(terms.refusal.params["fields"], t.tr))
+                 if terms.refusal.params.get("fields") else t.tr("➡ Continue: consent and profile"))
+        t.reply(terms_text(t, terms), [[Button(go_on, PROFILE_FIRST(cohort_id))],
                                        [Button(t.tr("⬅ Back to the course"), COURSE(terms.course_id))]])
         return
     t.reply(terms_text(t, terms), terms_buttons(t, terms))
@@ -108,7 +118,7 @@ async def on_choose_cohort(t: Turn, cohort_id: int) -> None:
 @on(PROFILE_FIRST)
 async def on_profile_first(t: Turn, cohort_id: int) -> None:
     """After reading the terms: consent and the profile, then the same terms again with the Confirm button."""
-    if await require_profile(t, ENROLL(cohort_id)):  # a profile exists by now (another device): the terms
+    if await ask_profile_for(t, cohort_id):  # the profile says it by now (another device): the terms
         await on_choose_cohort(t, cohort_id)
 
 
@@ -153,7 +163,7 @@ async def on_confirm(t: Turn, cohort_id: int) -> None:
             await redirect_cohort(t, cohort_id)
             return
         if outcome.refusal.code == "profile_needed":
-            await require_profile(t, ENROLL(cohort_id))
+            await ask_profile_for(t, cohort_id)
             return
     buttons = [[Button(t.tr("📋 My enrollments"), MY(None))]]
     t.edit(outcome_text(t, outcome), buttons)

@@ -1,8 +1,13 @@
-"""The profile: consent first (개인정보 수집·이용 동의), then a few questions, /profile to view and edit, /forget.
+"""The profile: notice and consent first (개인정보 수집·이용 동의), then only the questions the request needs, a review
+of the answers, /profile to view and edit, /forget.
 
-State lives in the database (`users.flow = "profile"`): answers are kept in the flow until the last one, then the
-profile is saved in one go and whatever needed it continues (`require_profile(t, resume=ENROLL(...))` presses the
-`resume` button for the person). Declining consent stores nothing.
+A request asks for what the roster needs (name, department, optionally the employee number) and what the course's
+entry conditions read (rank, position, hire date, retirement date: `catalog.eligibility.fields_read`); a later
+course that reads something the profile does not say asks for just that, with its own notice, and shows what is
+already known. State lives in the database (`users.flow = "profile"`): answers are kept in the flow until the
+person presses Save on the review, then the profile is saved in one go and whatever needed it continues
+(`require_profile(t, resume=ENROLL(...), rule=...)` presses the `resume` button for the person). Declining consent
+stores nothing.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from datetime import date, datetime
 
 from telegram.ext import Application, CommandHandler
 
+from catalog.eligibility import fields_read, unknown_fields
 from catalog.profiles import (
     FIELDS, OPTIONAL_FIELDS, POSITIONS, RANKS, ProfileError, ProfileView, check_hired_on, check_retirement_on,
     clean_department, clean_employee_no, clean_name, clean_position, clean_rank, forget, get_profile, parse_day,
@@ -17,25 +23,23 @@ from catalog.profiles import (
 )
 from handlers import basic
 from handlers.callbacks import Action, Choice, Int, StaleButton, lookup, on, parse
-from handlers.enrollment.refusals import position_label, rank_label
+from handlers.enrollment.refusals import FIELD_NAMES, field_list, position_label, rank_label
 from handlers.flows import NotAnAnswer, Step, flow, guard, leave, try_escape
 from handlers.turn import Turn, on_turn
 from locales import N_, Translator
 from notifications.messages import Button
 
 FLOW = "profile"
-STEPS = ("consent", *FIELDS)  # full_name, department, rank, position, employee_no, hired_on, retirement_on
-QUESTIONS = FIELDS  # numbered 1..7 in the prompts
-FIELD_NAMES = {
-    "full_name": N_("Name"), "department": N_("Department"), "rank": N_("Rank"), "position": N_("Position"),
-    "employee_no": N_("Employee number"), "hired_on": N_("Hire date"), "retirement_on": N_("Expected retirement"),
-}
+STEPS = ("consent", *FIELDS, "review")  # the questions: full_name, department, rank, position, employee_no, …
+ROSTER = ("full_name", "department", "employee_no")  # what any request needs: who asks (the number may be skipped)
 CONSENT = Action("prf", Choice("answer", ("yes", "no")))
 RANK = Action("prf.rank", Int("rank", 0, len(RANKS) - 1))
 POSITION = Action("prf.pos", Int("position", 0, len(POSITIONS)))  # 0: neither
 SKIP = Action("prf.skip")  # an optional question (or, when editing, remove the value)
 EDIT = Action("prf.edit", Int("field", 0, len(FIELDS) - 1))
 SHOW = Action("prf.show")
+FIX = Action("prf.fix", Int("field", 0, len(FIELDS) - 1))  # on the review: change one answer
+SAVE = Action("prf.save")  # on the review: save and go on
 FORGET = Action("fgt", Choice("answer", ("ask", "yes", "no")))
 HELP_ENTRIES = [
     ("profile", N_("your profile for course requests (view, edit)")),
@@ -44,16 +48,44 @@ HELP_ENTRIES = [
 
 
 # -- rendering ----------------------------------------------------------------------------------------------
-def consent_text(tr: Translator) -> str:
+def asked(data: dict) -> tuple[str, ...]:
+    """The questions of this flow, in profile order (every field when the flow does not say)."""
+    wanted = data.get("ask") or FIELDS
+    return tuple(f for f in FIELDS if f in wanted)
+
+
+def skippable(data: dict) -> tuple[str, ...]:
+    """Questions with a Skip button: what the request does not need (a course's conditions are never skipped)."""
+    return tuple(data.get("optional", OPTIONAL_FIELDS))
+
+
+def _what(fields, data: dict, tr: Translator) -> str:
+    return ", ".join(tr(FIELD_NAMES[f]) + (" " + tr("(optional)") if f in skippable(data) and f != "position" else "")
+                     for f in fields)
+
+
+def consent_text(tr: Translator, data: dict | None = None) -> str:
+    """The notice before anything is collected: exactly what this request asks, why, how long, and that the person
+    may refuse. A profile that exists already gets a shorter notice for the fields it does not have yet."""
     _ = tr
+    data = data or {}
+    fields = asked(data)
+    if data.get("adding"):
+        return "\n".join([
+            _("🔒 This course checks: {fields}. Your profile does not say it yet.", fields=field_list(fields, tr)),
+            _("It is kept in your profile with the rest, only to check the entry conditions of the courses you ask "
+              "for, until you delete it with /forget. You may refuse: then nothing is stored."),
+            "", _("Do you agree?"),
+        ])
+    later = [f for f in data.get("later") or () if f not in fields]
+    what = _what([*fields, *later], data, tr)
     return "\n".join([
         _("🔒 Consent to collect and use personal information"),
         "",
         _("Some courses have entry conditions (rank, position, new employees, years to retirement), and the HRD "
           "Center needs to know who asks for a seat. So before your first request I ask for a short profile."),
         "",
-        _("• What: name, department, rank, position (과장/팀장), and if you wish your employee number, hire date and "
-          "expected retirement date."),
+        _("• What this request needs: {fields}.", fields=what),
         _("• Why: to check the entry conditions of the courses you ask for and to put your name on the rosters of "
           "the courses you ask for (HRD Center staff only)."),
         _("• How long: until you delete it with /forget — at any time, in one step."),
@@ -69,7 +101,7 @@ def consent_buttons(tr: Translator) -> list[list[Button]]:
 
 
 def value_text(field: str, value: object, tr: Translator) -> str:
-    if field == "position":
+    if field == "position" and value is not None:  # "": neither 과장 nor 팀장; None: never asked
         return position_label(str(value) if value else None, tr)
     if value in (None, ""):
         return tr("not given")
@@ -95,7 +127,7 @@ def profile_buttons(tr: Translator) -> list[list[Button]]:
     return [edit[0:3], edit[3:5], edit[5:7], [Button(tr("🗑 Delete my data"), FORGET("ask"))]]
 
 
-def _prompt(step: str, tr: Translator, editing: bool) -> str:
+def _prompt(step: str, tr: Translator, numbered: tuple[str, ...] | None) -> str:
     _ = tr
     texts = {
         "full_name": _("What is your full name?"),
@@ -108,8 +140,8 @@ def _prompt(step: str, tr: Translator, editing: bool) -> str:
                            "Retirement programmes need it."),
     }
     text = texts[step]
-    if not editing:
-        text = _("Question {n} of {total}: ", n=QUESTIONS.index(step) + 1, total=len(QUESTIONS)) + text
+    if numbered and len(numbered) > 1 and step in numbered:
+        text = _("Question {n} of {total}: ", n=numbered.index(step) + 1, total=len(numbered)) + text
     return text
 
 
@@ -118,7 +150,8 @@ def ask(t: Turn, step: str, data: dict, *, edit: bool = False, error: str | None
     tr = t.tr
     editing = data.get("mode") == "edit"
     t.set_flow(FLOW, step, data)
-    text = _prompt(step, tr, editing)
+    questions = asked(data)
+    text = _prompt(step, tr, None if editing or data.get("fixing") else questions)
     if error:
         text = f"⚠️ {error}\n\n{text}"
     rows: list[list[Button]] = []
@@ -128,12 +161,13 @@ def ask(t: Turn, step: str, data: dict, *, edit: bool = False, error: str | None
     elif step == "position":
         rows = [[Button(position_label(p, tr), POSITION(i + 1)) for i, p in enumerate(POSITIONS)],
                 [Button(tr("Neither"), POSITION(0))]]
-    elif step in OPTIONAL_FIELDS:
+    elif step in OPTIONAL_FIELDS and (editing or step in skippable(data)):
         rows = [[Button(tr("Remove") if editing else tr("Skip"), SKIP())]]
     if editing:
         rows.append([Button(tr("Back to my profile"), SHOW())])
-    elif step == QUESTIONS[0]:
-        text += "\n\n" + tr("(/cancel stops and discards your answers; the profile is saved only after the last question.)")
+    elif step == questions[0] and not data.get("fixing"):
+        text += "\n\n" + tr("(/cancel stops and discards your answers; nothing is saved until you check them and "
+                             "press Save.)")
     (t.edit if edit else t.reply)(text, rows)
 
 
@@ -160,14 +194,34 @@ def error_text(err: ProfileError, tr: Translator) -> str:
 
 
 # -- require_profile: the entry point other features use -------------------------------------------------------
-async def require_profile(t: Turn, resume: str | None) -> bool:
-    """True when the person has a profile. Otherwise asks for consent and the profile, then presses `resume`
-    (callback data, e.g. ``ENROLL(cohort_id)``) for them so that what they were doing continues."""
-    if await get_profile(t.session, t.user.id) is not None:
-        return True
-    data = {"resume": resume} if resume else {}
+def needed(rule: dict | None, later: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What a request for a course with this entry rule asks of someone without a profile."""
+    wanted = {*ROSTER, *fields_read(rule)} - set(later)
+    return tuple(f for f in FIELDS if f in wanted)
+
+
+async def require_profile(t: Turn, resume: str | None, rule: dict | None = None, *, later: tuple[str, ...] = (),
+                          everything: bool = False) -> bool:
+    """True when the person's profile says what `rule` (a course's entry conditions) reads. Otherwise the notice
+    and consent, the questions this request needs (`everything`: all of them, for /profile), a review, and then
+    `resume` (callback data, e.g. ``ENROLL(cohort_id)``) is pressed for them so that what they were doing goes on.
+    `later`: fields the caller asks itself afterwards (the retirement sign-up asks the date), named in the notice."""
+    profile = await get_profile(t.session, t.user.id)
+    if profile is None:
+        asks = FIELDS if everything else needed(rule, later)
+        optional = [f for f in OPTIONAL_FIELDS if everything or f not in fields_read(rule)]
+        data: dict = {"ask": list(asks), "optional": optional}
+        if later:
+            data["later"] = list(later)
+    else:
+        missing = [f for f in unknown_fields(rule, profile) if f not in later]
+        if not missing:
+            return True
+        data = {"ask": missing, "adding": True, "optional": []}
+    if resume:
+        data["resume"] = resume
     t.set_flow(FLOW, "consent", data)
-    (t.edit if t.is_callback else t.reply)(consent_text(t.tr), consent_buttons(t.tr))
+    (t.edit if t.is_callback else t.reply)(consent_text(t.tr, data), consent_buttons(t.tr))
     return False
 
 
@@ -175,9 +229,13 @@ def _in_step(t: Turn, *steps: str) -> dict:
     return guard(t, FLOW, *steps)
 
 
-def _next_step(step: str) -> str | None:
-    i = QUESTIONS.index(step)
-    return QUESTIONS[i + 1] if i + 1 < len(QUESTIONS) else None
+def _next_step(data: dict, step: str) -> str:
+    """The next question, or the review (after the last one, or after changing one answer on the review)."""
+    questions = asked(data)
+    if data.pop("fixing", False) or step not in questions:
+        return "review"
+    i = questions.index(step)
+    return questions[i + 1] if i + 1 < len(questions) else "review"
 
 
 def _clean(step: str, text: str, today: date, data: dict) -> str | None:
@@ -189,7 +247,7 @@ def _clean(step: str, text: str, today: date, data: dict) -> str | None:
     if step == "rank":
         return clean_rank(text)
     if step == "position":
-        return clean_position(text)
+        return clean_position(text) or ""  # "": asked, neither 과장 nor 팀장
     if step == "employee_no":
         return clean_employee_no(text)
     if step in ("hired_on", "retirement_on"):
@@ -210,25 +268,56 @@ async def _answer(t: Turn, step: str, value: str | None, *, edit: bool = False) 
         await _save_field(t, step, value, edit=edit)
         return
     data[step] = value
-    following = _next_step(step)
-    if following is not None:
+    following = _next_step(data, step)
+    if following == "review":
+        await show_review(t, data, edit=edit)
+    else:
         ask(t, following, data, edit=edit)
-        return
-    await _finish(t, data, edit=edit)
 
 
 def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _typed(field: str, value: object) -> object:
+    return _iso(value) if field in ("hired_on", "retirement_on") else value  # type: ignore[arg-type]
+
+
+def _shown(data: dict, profile: ProfileView | None) -> tuple[str, ...]:
+    """The review's fields: the answers, and (adding to a profile) who asks, already known."""
+    known = ("full_name", "department") if profile is not None else ()
+    return tuple(f for f in FIELDS if f in asked(data) or f in known)
+
+
+async def show_review(t: Turn, data: dict, *, edit: bool = False, error: str | None = None) -> None:
+    """The answers (and what the profile already says) with a button to change each, and Save."""
+    _ = t.tr
+    t.set_flow(FLOW, "review", data)
+    profile = await get_profile(t.session, t.user.id) if data.get("adding") else None
+    lines = [_("Please check your answers:"), ""]
+    rows: list[list[Button]] = []
+    for f in _shown(data, profile):
+        value = _typed(f, data[f]) if f in data else getattr(profile, f, None)
+        lines.append(f"{t.tr(FIELD_NAMES[f])}: {value_text(f, value, t.tr)}")
+        rows.append([Button(_("✏️ Change: {field}", field=t.tr(FIELD_NAMES[f])), FIX(FIELDS.index(f)))])
+    if error:
+        lines = [f"⚠️ {error}", "", *lines]
+    save = _("✅ Save and continue") if data.get("resume") else _("✅ Save")
+    (t.edit if edit else t.reply)("\n".join(lines), [[Button(save, SAVE())], *rows])
+
+
 async def _finish(t: Turn, data: dict, *, edit: bool) -> None:
+    answers = {f: _typed(f, data[f]) for f in FIELDS if f in data}
     try:
-        await save_profile(
-            t.session, t.user.id, now=t.now, consent_at=datetime.fromisoformat(data["consent_at"]),
-            full_name=data.get("full_name") or "", department=data.get("department") or "", rank=data.get("rank") or "",
-            position=data.get("position"), employee_no=data.get("employee_no"),
-            hired_on=_iso(data.get("hired_on")), retirement_on=_iso(data.get("retirement_on")),
-        )
+        if data.get("adding"):
+            await update_profile(t.session, t.user.id, now=t.now, **answers)
+        else:
+            await save_profile(
+                t.session, t.user.id, now=t.now, consent_at=datetime.fromisoformat(data["consent_at"]),
+                full_name=answers.get("full_name") or "", department=answers.get("department") or "",
+                rank=answers.get("rank") or "", position=answers.get("position"),
+                employee_no=answers.get("employee_no"), hired_on=answers.get("hired_on"),
+                retirement_on=answers.get("retirement_on"))
     except (ProfileError, KeyError, ValueError):
         # The flow's data no longer fits (e.g. it sat overnight and a date became past): start again politely.
         t.clear_flow()
@@ -264,9 +353,8 @@ async def press(t: Turn, data: str) -> None:
 
 
 async def _save_field(t: Turn, field: str, value: str | None, *, edit: bool) -> None:
-    typed: object = _iso(value) if field in ("hired_on", "retirement_on") else value
     try:
-        profile = await update_profile(t.session, t.user.id, now=t.now, **{field: typed})
+        profile = await update_profile(t.session, t.user.id, now=t.now, **{field: _typed(field, value)})
     except ProfileError as err:
         if err.code == "no_profile":
             t.clear_flow()
@@ -293,7 +381,9 @@ async def ask_again(t: Turn, error: str | None) -> None:
     """The current question again (after "↩ back", or with what was wrong)."""
     step, data = t.user.flow_step or "", t.flow_data
     if step == "consent":
-        t.reply((f"⚠️ {error}\n\n" if error else "") + consent_text(t.tr), consent_buttons(t.tr))
+        t.reply((f"⚠️ {error}\n\n" if error else "") + consent_text(t.tr, data), consent_buttons(t.tr))
+    elif step == "review":
+        await show_review(t, data, error=error)
     else:
         ask(t, step, data, error=error)
 
@@ -304,7 +394,7 @@ async def on_consent(t: Turn, answer: str) -> None:
     data = _in_step(t, "consent")
     if answer == "yes":
         data["consent_at"] = t.now.isoformat()
-        ask(t, QUESTIONS[0], data, edit=True)
+        ask(t, asked(data)[0], data, edit=True)
         return
     t.clear_flow()
     t.edit(t.tr("Understood — nothing was stored. Without a profile I cannot take course requests, but you can "
@@ -320,14 +410,29 @@ async def on_rank(t: Turn, i: int) -> None:
 @on(POSITION)
 async def on_position(t: Turn, i: int) -> None:
     _in_step(t, "position")
-    await _answer(t, "position", POSITIONS[i - 1] if i else None, edit=True)
+    await _answer(t, "position", POSITIONS[i - 1] if i else "", edit=True)
 
 
 @on(SKIP)
 async def on_skip(t: Turn) -> None:
     step = t.user.flow_step or ""
-    _in_step(t, *OPTIONAL_FIELDS)
+    data = _in_step(t, *OPTIONAL_FIELDS)
+    if data.get("mode") != "edit" and step not in skippable(data):
+        raise StaleButton(step)  # what this request needs is not skipped
     await _answer(t, step, None, edit=True)
+
+
+@on(FIX)
+async def on_fix(t: Turn, i: int) -> None:
+    """Change one answer on the review; the review comes back after it."""
+    data = _in_step(t, "review")
+    data["fixing"] = True
+    ask(t, FIELDS[i], data, edit=True)
+
+
+@on(SAVE)
+async def on_save(t: Turn) -> None:
+    await _finish(t, _in_step(t, "review"), edit=True)
 
 
 @on(EDIT)
@@ -346,7 +451,7 @@ async def on_show(t: Turn) -> None:
 async def show_profile(t: Turn, *, edit: bool = False) -> None:
     profile = await get_profile(t.session, t.user.id)
     if profile is None:
-        await require_profile(t, None)
+        await require_profile(t, None, everything=True)
         return
     (t.edit if edit else t.reply)(profile_text(profile, t.tr), profile_buttons(t.tr))
 
@@ -427,7 +532,8 @@ flow(FLOW, N_("your profile"), ask_again,
      Step("rank", text=on_field_text, about=tuple(RANKS), buttons=True),
      Step("position", text=on_field_text, about=POSITIONS, buttons=True),
      *[Step(field, text=on_field_text) for field in FIELDS if field not in ("full_name", "department", "rank",
-                                                                            "position")])
+                                                                            "position")],
+     Step("review", hint=N_("Please press “Save”, or a button to change an answer (or /cancel).")))
 flow(FORGET_FLOW, N_("the deletion of your data"), lambda t, error: _ask_forget_again(t),
      Step("confirm", text=on_forget_text, buttons=True))
 

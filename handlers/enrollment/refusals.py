@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.eligibility import Refusal
-from locales import Translator
+from locales import N_, Translator
 from locales.labels import POSITION_LABELS, RANK_LABELS, position_label, rank_label  # noqa: F401 (shared)
 
+FIELD_NAMES = {
+    "full_name": N_("Name"), "department": N_("Department"), "rank": N_("Rank"), "position": N_("Position"),
+    "employee_no": N_("Employee number"), "hired_on": N_("Hire date"), "retirement_on": N_("Expected retirement"),
+}
+
+
+def field_list(fields, tr: Translator) -> str:
+    """Profile fields as the reader says them: "이름, 부서, 직급"."""
+    return ", ".join(tr(FIELD_NAMES[f]) for f in fields)
 
 
 def _day(value: object) -> date | None:
@@ -32,6 +41,8 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
     p = dict(refusal.params or {})
     code = refusal.code
     if code == "profile_needed":
+        if p.get("fields"):
+            return _("To check who may take this course I also need: {fields}.", fields=field_list(p["fields"], tr))
         return _("This course has entry conditions, so I need a short profile from you first.")
     if code == "rank":
         required = ", ".join(rank_label(r, tr) for r in p.get("required") or [])
@@ -45,9 +56,6 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
                  required=required, position=position_label(p.get("position"), tr))
     if code == "new_hire":
         months = p.get("months", "?")
-        if p.get("missing"):
-            return _("This course is for new employees hired within {months} months before it starts. "
-                     "Please add your hire date with /profile.", months=months)
         if p.get("not_yet"):
             return _("This course is for new employees, but your hire date ({hired_on}) is after this cohort "
                      "starts ({starts_on}).", hired_on=_date(tr, p.get("hired_on")), starts_on=_date(tr, p.get("starts_on")))
@@ -56,10 +64,6 @@ def refusal_text(refusal: Refusal | None, tr: Translator) -> str:
                  months=months, since=_date(tr, p.get("since")), hired_on=_date(tr, p.get("hired_on")))
     if code == "retirement":
         years = p.get("years", "?")
-        if p.get("missing"):
-            return _("This programme is for people within {years} years of retirement. Please tell me your "
-                     "expected retirement date: /retire asks for it and signs you up, or add it with /profile.",
-                     years=years)
         if p.get("retired"):
             return _("Your expected retirement date ({retirement_on}) is before this cohort starts ({starts_on}), "
                      "so this cohort is not possible.",

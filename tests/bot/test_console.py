@@ -47,6 +47,7 @@ async def test_a_typed_number_answers_a_question_that_asks_for_text(bot, db):
     await bot.say("2")  # … the employee number is 2, not a press of button 2
     await press(bot, "prf.skip")
     await press(bot, "prf.skip")
+    await press(bot, "prf.save")
     async with db.sessionmaker() as s:
         assert (await s.get(Profile, bot.user["id"])).employee_no == "2"
 

@@ -56,7 +56,7 @@ def test_position_courses_for_team_leaders_and_division_heads():
     assert check({"positions": ["팀장"]}, person(position="팀장"), START) is None
     refusal = check({"positions": ["과장"]}, person(position="팀장"), START)
     assert refusal == Refusal("position", {"required": ["과장"], "position": "팀장"})
-    assert check({"positions": ["과장"]}, person(position=None), START).params["position"] is None
+    assert check({"positions": ["과장"]}, person(position=""), START).params["position"] == ""  # neither
 
 
 # -- new hires -----------------------------------------------------------------------------------------------
@@ -71,7 +71,14 @@ def test_new_hire_courses_take_people_hired_within_the_window_before_the_start()
 
 def test_new_hire_without_a_hire_date_is_asked_for_it():
     refusal = check({"hired_within_months": 12}, person(hired_on=None), START)
-    assert refusal.code == "new_hire" and refusal.params["missing"] is True
+    assert refusal.code == "profile_needed" and refusal.params["fields"] == ["hired_on"]
+
+
+def test_what_the_profile_does_not_say_is_asked_for_and_an_answered_neither_is_an_answer():
+    rule = {"ranks": ["6급"], "positions": ["과장"], "hired_within_months": 12}
+    refusal = check(rule, person(rank="", position=None, hired_on=None), START)
+    assert refusal.code == "profile_needed" and refusal.params["fields"] == ["rank", "position", "hired_on"]
+    assert check(rule, person(rank="6급", position="", hired_on=START), START).code == "position"  # "": neither
 
 
 def test_someone_hired_after_the_cohort_starts_cannot_take_it():
@@ -102,7 +109,7 @@ def test_retiring_before_the_cohort_starts_is_refused():
 
 def test_unknown_retirement_date_is_asked_for():
     refusal = check({"retirement_within_years": 10}, person(retirement_on=None), START)
-    assert refusal.code == "retirement" and refusal.params["missing"] is True
+    assert refusal.code == "profile_needed" and refusal.params["fields"] == ["retirement_on"]
 
 
 def test_all_conditions_must_hold_and_the_first_failing_one_is_reported():
@@ -135,7 +142,7 @@ def test_month_arithmetic_clamps_to_the_end_of_the_month():
 days = st.dates(min_value=date(1960, 1, 1), max_value=date(2080, 12, 31))
 profiles = st.builds(
     ProfileView, user_id=st.just(1), full_name=st.just("김서울"), department=st.just("인재개발원"),
-    rank=st.sampled_from(RANKS), position=st.sampled_from((None, *POSITIONS)),
+    rank=st.sampled_from(("", *RANKS)), position=st.sampled_from((None, "", *POSITIONS)),
     hired_on=st.none() | days, retirement_on=st.none() | days,
 )
 rules = st.fixed_dictionaries({}, optional={
@@ -151,8 +158,14 @@ rules = st.fixed_dictionaries({}, optional={
 @given(rule=rules, profile=profiles, start=days)
 def test_refused_exactly_when_a_condition_fails(rule, profile, start):
     refusal = check(rule, profile, start)
+    unknown = [f for key, f in (("ranks", "rank"), ("positions", "position"), ("hired_within_months", "hired_on"),
+                                ("retirement_within_years", "retirement_on"))
+               if key in rule and getattr(profile, f) in ((None,) if f == "position" else (None, ""))]
+    if unknown:  # asked for, never refused for it
+        assert refusal == Refusal("profile_needed", {"fields": unknown})
+        return
     expected_ok = (
-        (profile.rank in rule.get("ranks", RANKS))
+        ("ranks" not in rule or profile.rank in rule["ranks"])
         and ("positions" not in rule or profile.position in rule["positions"])
         and ("hired_within_months" not in rule or (
             profile.hired_on is not None and add_months(start, -rule["hired_within_months"]) <= profile.hired_on <= start))

@@ -18,17 +18,17 @@ COURSE_QUERY = "실무리더십"  # 실무리더십 과정 (7급 이하): staff 
 
 
 async def fill_profile(user, name: str, rank: str = "7급") -> list:
-    """Consent, then the questions (name, department typed; rank, position, optional fields pressed)."""
+    """Consent, then the questions this course needs (name, department typed; rank pressed; the employee number
+    skipped), then Save on the review."""
     await user.press(ko("✅ I agree"))
     asked = await user.say(name)
     assert any(ko("Which department (부서) do you work in? For example: 인재개발원 교육기획과") in m.text for m in asked)
     ranks = await user.say("인재개발원 교육기획과")
     assert any(rank in m.button_texts for m in ranks)
-    await user.press(rank)
-    await user.press(ko("Neither"))
-    await user.press(ko("Skip"))  # employee number
-    await user.press(ko("Skip"))  # hire date
-    return await user.press(ko("Skip"))  # expected retirement: saved, and the request continues
+    await user.press(rank)  # no position, hire or retirement date: this course does not read them
+    review = await user.press(ko("Skip"))  # employee number
+    assert any(ko("Please check your answers:") in m.text for m in review)
+    return await user.press(ko("✅ Save and continue"))  # saved, and the request continues
 
 
 async def request_seat(user, name: str) -> None:

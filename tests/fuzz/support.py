@@ -282,7 +282,7 @@ async def _people(sessionmaker, now: datetime) -> None:
         for uid in (ME, OTHER, OTHER2):
             if await s.get(Profile, uid) is None:
                 s.add(Profile(user_id=uid, consent_at=now, full_name=f"직원{uid}", department="행정국", rank="7급",
-                              position=None, employee_no=f"E{uid}", hired_on=date(2015, 3, 2), retirement_on=None,
+                              position="", employee_no=f"E{uid}", hired_on=date(2015, 3, 2), retirement_on=None,
                               updated_at=now))
 
 

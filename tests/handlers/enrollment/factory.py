@@ -46,7 +46,7 @@ async def add_people(db, ids, *, profile: bool = True, rank: str = "7급", role:
         if profile:
             for uid in ids:
                 s.add(Profile(user_id=uid, consent_at=now, full_name=f"직원{uid}", department="행정국",
-                              rank=rank, position=None, employee_no=f"E{uid}", hired_on=date(2015, 3, 2),
+                              rank=rank, position="", employee_no=f"E{uid}", hired_on=date(2015, 3, 2),
                               retirement_on=None, updated_at=now))
 
 

@@ -19,13 +19,9 @@ async def profile_row(db, user_id: int = ME) -> Profile | None:
         return await s.get(Profile, user_id)
 
 
-async def fill_profile(bot, *, rank: str = "prf.rank:3", retirement: str | None = "2032.6.30",
-                       start: bool = True) -> list:
-    """Consent and answer every question (rank 6급 by default); returns the last replies."""
-    if start:
-        await bot.say("/profile")
-    elif any(d.startswith("enr.prf:") for _chat, _msg, d in bot.buttons):  # the terms came first: go on
-        await press(bot, "enr.prf")
+async def fill_profile(bot, *, rank: str = "prf.rank:3", retirement: str | None = "2032.6.30") -> list:
+    """/profile: consent, every question (rank 6급 by default), then Save on the review; returns the last replies."""
+    await bot.say("/profile")
     await press(bot, "prf:yes")
     await bot.say("김서울")
     await bot.say("인재개발원 교육기획과")
@@ -33,14 +29,15 @@ async def fill_profile(bot, *, rank: str = "prf.rank:3", retirement: str | None 
     await press(bot, "prf.pos:2")  # 팀장
     await bot.say("2021-0345")
     await bot.say("1995.3.2")
-    return await (bot.say(retirement) if retirement else press(bot, "prf.skip"))
+    await (bot.say(retirement) if retirement else press(bot, "prf.skip"))
+    return await press(bot, "prf.save")
 
 
 async def test_consent_comes_first_and_says_what_why_and_how_long(bot, db):
     sent = await bot.say("/profile")
     shown = texts(sent)
     assert "개인정보 수집·이용 동의" in shown
-    assert "이름, 부서, 직급" in shown  # what
+    assert "이름, 부서, 직급" in shown  # what (/profile: every question)
     assert "입교 요건" in shown  # why
     assert "/forget" in shown and "삭제" in shown  # how long
     assert "거부" in shown
@@ -84,7 +81,10 @@ async def test_the_questions_then_the_profile_is_saved_and_shown(bot, db):
     future = await bot.say("2030.1.1")
     assert "미래" in texts(future)
     await bot.say("1995.3.2")
-    done = await bot.say("2032년 6월")
+    review = texts(await bot.say("2032년 6월"))
+    assert "입력하신 내용을 확인해 주세요" in review and "퇴직 예정일: 2032년 6월 30일" in review
+    assert await profile_row(db) is None  # nothing is saved before Save
+    done = await press(bot, "prf.save")
     shown = texts(done)
     assert "저장했습니다" in shown
     assert "김서울" in shown and "팀장" in shown and "2032년 6월 30일" in shown
@@ -103,10 +103,12 @@ async def test_optional_answers_can_be_skipped(bot, db):
     await press(bot, "prf.pos:0")
     await press(bot, "prf.skip")
     await press(bot, "prf.skip")
-    done = await press(bot, "prf.skip")
+    await press(bot, "prf.skip")
+    done = await press(bot, "prf.save")
     assert "저장했습니다" in texts(done)
     row = await profile_row(db)
-    assert (row.rank, row.position, row.employee_no, row.hired_on, row.retirement_on) == ("7급", None, None, None, None)
+    # position "": asked, neither 과장 nor 팀장 (None would mean never asked)
+    assert (row.rank, row.position, row.employee_no, row.hired_on, row.retirement_on) == ("7급", "", None, None, None)
 
 
 async def test_cancel_midway_keeps_nothing(bot, db):
@@ -179,9 +181,18 @@ async def test_a_course_request_without_profile_asks_consent_then_continues_to_t
     async with db.sessionmaker() as s:
         cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == "future-talent-6")
                                      .order_by(Cohort.number).limit(1))).scalar_one()
-    first = await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))  # "Apply #1" on the course card
+    terms = await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))  # "Apply #1" on the course card
+    assert "6급 미래인재 양성과정" in texts(terms) and await profile_row(db) is None  # the terms first
+    first = await press(bot, "enr.prf")
     assert "개인정보 수집·이용 동의" in texts(first)
-    done = await fill_profile(bot, retirement=None, start=False)  # rank 6급: the course is for 6급
+    assert "이번 신청에 필요한 항목: 이름, 부서, 직급, 직원번호 (선택)." in texts(first)  # what this course reads
+    assert "(1/4)" in texts(await press(bot, "prf:yes"))
+    await bot.say("김서울")
+    await bot.say("인재개발원 교육기획과")
+    await press(bot, "prf.rank:3")  # 6급: the course is for 6급
+    review = await bot.say("2021-0345")  # no position, hire or retirement date: this course does not read them
+    assert "직급: 6급" in texts(review) and "직위" not in texts(review) and "임용일" not in texts(review)
+    done = await press(bot, "prf.save")
     shown = texts(done)
     assert "프로필을 저장했습니다" in shown
     assert "6급 미래인재 양성과정" in shown  # the terms of the cohort, where the person left off
@@ -195,7 +206,13 @@ async def test_a_refused_rank_is_explained_after_the_profile(bot, db):
         cohort_id = (await s.execute(select(Cohort.id).where(Cohort.course_id == "future-talent-6")
                                      .order_by(Cohort.number).limit(1))).scalar_one()
     await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))
-    done = await fill_profile(bot, rank="prf.rank:2", retirement=None, start=False)  # 7급
+    await press(bot, "enr.prf")
+    await press(bot, "prf:yes")
+    await bot.say("김서울")
+    await bot.say("인재개발원 교육기획과")
+    await press(bot, "prf.rank:2")  # 7급
+    await press(bot, "prf.skip")
+    done = await press(bot, "prf.save")
     assert "6급" in texts(done) and "7급" in texts(done)
     assert not any(d == f"enc:{cohort_id}" for s in done for d in s.callback_data)
 
@@ -225,4 +242,39 @@ async def test_a_typed_sentence_answers_the_position_question(bot, db):
     assert "직원번호" in texts(number)
     for _ in range(3):
         await press(bot, "prf.skip")
+    await press(bot, "prf.save")
     assert (await profile_row(db)).position == "과장"
+
+
+async def test_a_later_course_asks_only_what_the_profile_lacks_shows_what_is_known_and_lets_it_change(bot, db):
+    """A profile made for a course without conditions has no rank or hire date; a new-hire course asks just the
+    hire date (with its own notice), the review shows the name and department already known, one is changed."""
+    from catalog.profiles import save_profile
+    from tests.handlers.enrollment.factory import NOW, add_course
+
+    (cohort_id,) = await add_course(db, course_id="new-hire-test", eligibility={"hired_within_months": 24})
+    await bot.say("/start")
+    async with session_scope(db.sessionmaker) as s:
+        await save_profile(s, ME, now=NOW, consent_at=NOW, full_name="김서울", department="교육기획과", rank="")
+
+    terms = await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))
+    assert "이 과정의 신청 자격을 확인하려면 다음 정보도 필요합니다: 임용일." in texts(terms)
+    assert terms[-1].button_texts[0] == "➡ 계속: 임용일 입력"
+    notice = await press(bot, "enr.prf")
+    assert "🔒 이 과정은 임용일을 확인합니다" in texts(notice) and "/forget" in texts(notice)
+    assert notice[-1].button_texts == ["✅ 동의합니다", "동의하지 않습니다"]
+    asked = await press(bot, "prf:yes")
+    assert "임용" in texts(asked) and "(1/" not in texts(asked) and "이름" not in texts(asked)
+    assert "건너뛰기" not in asked[-1].button_texts  # the course reads it: not skipped
+    review = texts(await bot.say("2021.9.1"))
+    assert "이름: 김서울\n부서: 교육기획과\n임용일: 2021년 9월 1일" in review
+
+    await press(bot, "prf.fix:1")  # the department changed since
+    review = await bot.say("행정국")
+    assert "부서: 행정국" in texts(review) and review[-1].button_texts[0] == "✅ 저장하고 계속"
+    done = await press(bot, "prf.save")
+    assert "저장했습니다" in texts(done) and "✅ 신청 확정" in done[-1].button_texts  # the terms, ready to confirm
+    row = await profile_row(db)
+    assert (row.full_name, row.department, row.rank, row.hired_on) == ("김서울", "행정국", "", date(2021, 9, 1))
+    again = await bot.feed(bot.callback_update(ME, 1, f"enr:{cohort_id}"))
+    assert "➡ 계속" not in " ".join(again[-1].button_texts)  # nothing more to ask
