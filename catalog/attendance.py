@@ -34,6 +34,11 @@ RESULT_WORDS = {
 REQUIRED = ("course_id", "no", "result")
 
 
+def is_attendance(table: Table) -> bool:
+    """An attendance sheet names a cohort and a result per person (a cohort list has a start date instead)."""
+    return {"course_id", "no", "result"} <= set(table.headers) and "start" not in table.headers
+
+
 @dataclass(frozen=True)
 class OutcomeChange:
     row: int

@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.imports import (COURSE_OPTIONAL, COURSE_REQUIRED, FileProblem,
-                             ImportPlan, ImportResult, Problem, Table, _clean_header, _numbered_rows, apply_plan,
+                             ImportPlan, ImportResult, Problem, Table, _check_unpacked_size, _clean_header,
+                             _numbered_rows, apply_plan,
                              plan_cohorts, plan_courses)
 from catalog.plan import ensure_year, is_published
 from db.access import Actor, require_staff
@@ -102,12 +103,39 @@ async def export_plan(session: AsyncSession, year: int) -> tuple[bytes, int, int
 
 
 # -- import -------------------------------------------------------------------------------------------------------
+def sheet_kind(title: str) -> str | None:
+    """courses | cohorts | None, from a sheet's name (Korean 과정 / 회차 too)."""
+    name = title.strip().lower()
+    if "course" in name or "과정" in name:
+        return "courses"
+    return "cohorts" if "cohort" in name or "회차" in name else None
+
+
+def is_plan_workbook(content: bytes) -> bool:
+    """An XLSX workbook with a courses sheet and a cohorts sheet (what `hrdbot plan export` writes). Reads only the
+    sheet names (after the zip-bomb check); slow enough to belong off the event loop."""
+    from openpyxl import load_workbook
+
+    if content[:4] != b"PK\x03\x04":
+        return False
+    _check_unpacked_size(content)
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True)
+    except Exception:  # noqa: BLE001 - not a workbook: the plain importer says why
+        return False
+    try:
+        return {"courses", "cohorts"} <= {sheet_kind(title) for title in wb.sheetnames}
+    finally:
+        wb.close()
+
+
 def read_workbook(content: bytes) -> dict[str, Table]:
     """The `courses` and `cohorts` sheets (found by name; Korean names 과정 / 회차 too) as tables."""
     from openpyxl import load_workbook
 
     if content[:4] != b"PK\x03\x04":
         raise FileProblem(Problem(N_("A plan file is an XLSX workbook with a courses sheet and a cohorts sheet.")))
+    _check_unpacked_size(content)  # a zip bomb is refused before anything is expanded
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - corrupt zip, not a workbook
@@ -116,9 +144,7 @@ def read_workbook(content: bytes) -> dict[str, Table]:
     try:
         found: dict[str, Table] = {}
         for ws in wb.worksheets:
-            name = ws.title.strip().lower()
-            kind = "courses" if ("course" in name or "과정" in name) else "cohorts" if (
-                "cohort" in name or "회차" in name) else None
+            kind = sheet_kind(ws.title)
             if kind is None or kind in found:
                 continue
             raw = [list(r) for r in ws.iter_rows(values_only=True)]

@@ -1,7 +1,9 @@
-"""Staff send a CSV/XLSX file to the bot: a dry run first (what would change, or the errors with row numbers),
-then an Apply button. The file is downloaded between two short transactions (no database lock is held while we
-talk to Telegram), kept in the flow state for the Apply press, validated again and applied all or nothing; new
-courses/cohorts are announced to their topic's subscribers and the search index is rebuilt."""
+"""Staff send a CSV/XLSX file to the bot: a course or cohort list, a plan workbook (courses + cohorts sheets) or an
+attendance sheet, told apart by their sheets and headers (notifications/staff_files.py). A dry run first (what
+would change, or the errors with row numbers), then an Apply button. The file is downloaded between two short
+transactions (no database lock is held while we talk to Telegram), kept in the flow state for the Apply press,
+validated again by the same service and applied all or nothing; new courses/cohorts are announced to their topic's
+subscribers, people whose cohort moved are told, and the search index is rebuilt."""
 from __future__ import annotations
 
 import base64
@@ -9,13 +11,15 @@ import base64
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from catalog.attendance import AttendanceResult
 from catalog.imports import FileProblem, ImportPlan, Problem, limits
 from handlers.callbacks import Action, Flag, on
 from handlers.flows import Step, flow, guard, leave
 from handlers.turn import Turn, open_turn
 from locales import N_, Translator
 from notifications.messages import Button
-from notifications.news import import_and_announce
+from notifications.plans import PlanImportOutcome
+from notifications.staff_files import StaffFileOutcome, import_staff_file
 
 FLOW = "import"
 APPLY = Action("bci", Flag("apply"))
@@ -34,12 +38,7 @@ def render_plan(plan: ImportPlan, tr: Translator, *, filename: str, applied: boo
     kind = tr("courses") if plan.kind == "courses" else tr("cohorts")
     lines = [tr("Import of {name} ({kind}): {rows} rows.", name=filename, kind=kind, rows=plan.rows)]
     if not plan.ok:
-        lines.append(tr("{count} problems — nothing was imported. Fix them and send the file again:",
-                        count=len(plan.errors)))
-        lines += ["• " + e.render(tr) for e in plan.errors[:SHOW]]
-        if len(plan.errors) > SHOW:
-            lines.append(tr("… and {count} more", count=len(plan.errors) - SHOW))
-        return "\n".join(lines)
+        return "\n".join(lines + _problems(plan, tr))
     head = (tr("Imported: {added} added, {updated} updated, {unchanged} unchanged.") if applied else
             tr("Dry run — nothing changed yet. It would add {added}, update {updated}, leave {unchanged} unchanged."))
     lines.append(head.format(added=plan.count("added"), updated=plan.count("updated"),
@@ -54,6 +53,54 @@ def render_plan(plan: ImportPlan, tr: Translator, *, filename: str, applied: boo
     if applied and notified:
         lines.append(tr("Course news queued for {count} subscribers.", count=notified))
     return "\n".join(lines)
+
+
+def _problems(plan: ImportPlan, tr: Translator) -> list[str]:
+    lines = [tr("{count} problems — nothing was imported. Fix them and send the file again:", count=len(plan.errors))]
+    lines += ["• " + e.render(tr) for e in plan.errors[:SHOW]]
+    if len(plan.errors) > SHOW:
+        lines.append(tr("… and {count} more", count=len(plan.errors) - SHOW))
+    return lines
+
+
+def render_plan_file(outcome: PlanImportOutcome, tr: Translator, *, filename: str) -> str:
+    """A plan workbook: each sheet's report, then who is told (applied)."""
+    found = outcome.plan
+    lines = [tr("Plan workbook {name}: courses and cohorts sheets.", name=filename)]
+    sheets = [p for p in (found.courses, found.cohorts) if p is not None]
+    if not found.ok:  # all or nothing: a sheet without problems is not imported either
+        sheets = [p for p in sheets if not p.ok]
+    lines += [render_plan(p, tr, filename=filename, applied=found.applied) for p in sheets]
+    if found.applied and outcome.told:
+        lines.append(tr("Course news queued for {count} subscribers.", count=outcome.told))
+    if found.applied and outcome.moved:
+        lines.append(tr.ngettext("{n} person told the new dates of their cohort.",
+                                 "{n} people told the new dates of their cohort.", outcome.moved))
+    return "\n".join(lines)
+
+
+def render_attendance(result: AttendanceResult, tr: Translator, *, filename: str) -> str:
+    lines = [tr("Attendance sheet {name}: {rows} rows.", name=filename, rows=result.plan.rows)]
+    if not result.ok:
+        return "\n".join(lines + _problems(result.plan, tr))
+    completed = sum(c.new == "completed" for c in result.changes)
+    counts = dict(completed=completed, no_show=len(result.changes) - completed,
+                  same=result.plan.rows - len(result.changes))
+    lines.append(tr("Recorded: {completed} completed, {no_show} did not attend ({same} already so).", **counts)
+                 if result.applied else
+                 tr("Dry run — nothing changed yet. It would record {completed} completed and {no_show} who did not "
+                    "attend ({same} already so).", **counts))
+    return "\n".join(lines)
+
+
+def render_outcome(outcome: StaffFileOutcome, tr: Translator, *, filename: str) -> str:
+    if outcome.plan is not None:
+        return render_plan_file(outcome.plan, tr, filename=filename)
+    if outcome.attendance is not None:
+        return render_attendance(outcome.attendance, tr, filename=filename)
+    assert outcome.catalog is not None
+    return render_plan(outcome.catalog.result.plan, tr, filename=filename, applied=outcome.applied,
+                       notified=outcome.catalog.notified)
 
 
 def render_problem(problem: Problem, tr: Translator, filename: str) -> str:
@@ -94,19 +141,18 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _dry_run(t: Turn, name: str, content: bytes) -> None:
     try:
-        outcome = await import_and_announce(t.session, name, content, t.now, actor=t.actor, dry_run=True)
+        outcome = await import_staff_file(t.session, name, content, t.now, actor=t.actor, dry_run=True)
     except FileProblem as exc:
         t.reply(render_problem(exc.problem, t.tr, name))
         return
-    plan = outcome.result.plan
-    if not plan.ok or not (plan.count("added") or plan.count("updated")):
+    report = render_outcome(outcome, t.tr, filename=name)
+    if not outcome.ok or not outcome.changes_something:
         leave(t, FLOW)
-        t.reply(render_plan(plan, t.tr, filename=name, applied=False))
+        t.reply(report)
         return
-    t.set_flow(FLOW, "confirm", {"name": name[:100], "kind": plan.kind,
+    t.set_flow(FLOW, "confirm", {"name": name[:100], "kind": outcome.kind,
                                  "content": base64.b64encode(content).decode("ascii")})
-    t.reply(render_plan(plan, t.tr, filename=name, applied=False),
-            [[Button(t.tr("✅ Apply the import"), APPLY(True)), Button(t.tr("✖ Cancel"), APPLY(False))]])
+    t.reply(report, [[Button(t.tr("✅ Apply the import"), APPLY(True)), Button(t.tr("✖ Cancel"), APPLY(False))]])
 
 
 @on(APPLY)
@@ -121,12 +167,12 @@ async def on_import_button(t: Turn, apply: bool) -> None:
     name = data.get("name", "file")
     try:
         content = base64.b64decode(data.get("content", ""))
-        outcome = await import_and_announce(t.session, name, content, t.now, actor=t.actor, kind=data.get("kind"))
+        outcome = await import_staff_file(t.session, name, content, t.now, actor=t.actor, kind=data.get("kind"))
     except FileProblem as exc:
         t.edit(render_problem(exc.problem, t.tr, name))
         return
-    applied = outcome.result.applied
-    t.edit(render_plan(outcome.result.plan, t.tr, filename=name, applied=applied, notified=outcome.notified))
+    applied = outcome.applied
+    t.edit(render_outcome(outcome, t.tr, filename=name))
     if applied:
         t.outbox_written()
         t.after_commit.append(t.services.reload_search)

@@ -25,6 +25,7 @@ from db.session import session_scope
 from notifications.news import subscribe
 from notifications.plans import import_plan_and_tell, publish_year
 from tests.handlers.enrollment.factory import NOW, add_people
+from tests.support.workbooks import workbook
 
 LATER = NOW.replace(month=11)
 STAFF = Actor.operator("test")
@@ -34,20 +35,6 @@ WEEK = timedelta(days=7)
 def cells(content: bytes) -> dict[str, list[tuple]]:
     wb = load_workbook(io.BytesIO(content))
     return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-
-
-def workbook(sheets: dict[str, list[list]]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 async def _export(db, year: int) -> bytes:
