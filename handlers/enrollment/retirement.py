@@ -120,15 +120,15 @@ async def start(t: Turn, *, hint: str | None = None, course_id: str | None = Non
     """The first screen: which programme (or straight to the date when the programme is known). A cohort given
     here (e.g. from a course card's button) is preselected when the person may take it."""
     resume = START(course_id, cohort_id) if course_id and cohort_id else START(course_id or hint or None, None)
+    _ = t.tr
     found = await programs(t.session)
+    if not found:  # said before any profile question
+        t.clear_flow()
+        (t.edit if edit else t.reply)(_("No retirement programme is open for requests at the moment."))
+        return
     # The sign-up asks the retirement date itself; the profile, what the programmes' other conditions read.
     rule = {k: v for p in found for k, v in (p.eligibility or {}).items()}
     if not await require_profile(t, resume, rule, later=("retirement_on",)):
-        return
-    _ = t.tr
-    if not found:
-        t.clear_flow()
-        (t.edit if edit else t.reply)(_("No retirement programme is open for requests at the moment."))
         return
     chosen = next((p for p in found if p.course_id == course_id), None) or match_hint(found, hint)
     if chosen is not None:
