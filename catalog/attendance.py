@@ -10,11 +10,12 @@ attendance sheet (`import_attendance`, CSV or XLSX, validated row by row, all or
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.enrollment import started
@@ -59,14 +60,15 @@ class AttendanceResult:
 
 
 async def record_outcome(session: AsyncSession, *, actor: Actor, enrollment_id: int, outcome: str,
-                         now: datetime) -> str:
-    """Mark one confirmed learner of a cohort that has begun: ok | not_found | not_confirmed | not_started."""
+                         now: datetime, cohort_id: int | None = None) -> str:
+    """Mark one confirmed learner of a cohort that has begun: ok | not_found | not_confirmed | not_started.
+    With `cohort_id`, a request of another cohort counts as not found (a page marks only its own roster)."""
     await require_staff(session, actor, "attendance.record")
     if outcome not in OUTCOMES:
         raise ValueError(outcome)
     row = (await session.execute(select(Enrollment, Cohort).join(Cohort, Cohort.id == Enrollment.cohort_id)
                                  .where(Enrollment.id == enrollment_id))).first()
-    if row is None:
+    if row is None or (cohort_id is not None and row[1].id != cohort_id):
         return "not_found"
     e, c = row
     if e.status not in RECORDABLE:
@@ -78,6 +80,24 @@ async def record_outcome(session: AsyncSession, *, actor: Actor, enrollment_id: 
         await session.flush()
         await record(session, actor, f"attendance.{outcome}", now=now, target=f"enrollment:{e.id}", subjects=1)
     return "ok"
+
+
+async def record_outcomes(session: AsyncSession, *, actor: Actor, cohort_id: int, enrollment_ids: list[int],
+                          outcome: str, now: datetime) -> Counter[str]:
+    """Mark several people of one cohort (the roster's "mark selected"); how many ended each way (`record_outcome`)."""
+    return Counter([await record_outcome(session, actor=actor, enrollment_id=i, outcome=outcome, now=now,
+                                         cohort_id=cohort_id) for i in dict.fromkeys(enrollment_ids)])
+
+
+async def outcome_counts(session: AsyncSession, cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """cohort id → (completed, no_show) recorded so far, for the cohorts' state."""
+    rows = await session.execute(select(Enrollment.cohort_id, Enrollment.status, func.count())
+                                 .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status.in_(OUTCOMES))
+                                 .group_by(Enrollment.cohort_id, Enrollment.status))
+    out: dict[int, list[int]] = {}
+    for cohort_id, status, n in rows.all():
+        out.setdefault(cohort_id, [0, 0])[OUTCOMES.index(status)] += int(n)
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _result(value: Any) -> str:

@@ -656,6 +656,7 @@ class RosterRow:
     decided_at: datetime | None
     reason: str | None
     details: dict = field(default_factory=dict)  # answers given with the request (retirement date, family programme)
+    enrollment_id: int | None = None  # what the dashboard's roster marks completed / no-show
 
 
 async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: datetime, year: int | None = None,
@@ -683,7 +684,7 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
         out.append(RosterRow(
             p.full_name if p else "", p.department if p else "", p.rank if p else "", (p.employee_no or "") if p else "",
             c.number, c.start_on, c.end_on, c.precision, c.track, e.status, position,
-            e.requested_at, e.decided_at, e.reason, dict(e.details or {}),
+            e.requested_at, e.decided_at, e.reason, dict(e.details or {}), e.id,
         ))
     target = f"cohort:{cohort_id}" if cohort_id is not None else f"course:{course_id}" + (f"/{year}" if year else "")
     await record(session, actor, "export.enrollments", now=now, target=target,

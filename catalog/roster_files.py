@@ -31,6 +31,11 @@ def _day(value) -> date | str:
         return ""
 
 
+def shown_status(row, today: date | None) -> str:
+    """Completion is what staff recorded; a finished cohort without a record says so, never "completed"."""
+    return "ended" if row.status == "confirmed" and today is not None and row.end_on < today else row.status
+
+
 def roster_table(rows, tr, today=None) -> list[list]:
     """One row per request. The retirement sign-up's answers (expected retirement, family programme) get their own
     columns when any request of the course has them, since the coordinator plans the family trip from them."""
@@ -44,8 +49,7 @@ def roster_table(rows, tr, today=None) -> list[list]:
         header.append(tr("Family programme"))
     table: list[list] = [header]
     for r, d in zip(rows, details):
-        # Completion is what staff recorded; a finished cohort without a record says so, never "completed".
-        status = "ended" if r.status == "confirmed" and today is not None and r.end_on < today else r.status
+        status = shown_status(r, today)
         row = [
             r.full_name, r.department, r.rank, r.employee_no, r.cohort_number, r.track or "", r.start_on, r.end_on,
             tr.period(r.start_on, r.end_on, r.precision), tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status,

@@ -53,6 +53,16 @@ class Dash:
                 ids.append(out.enrollment_id)
         return ids
 
+    async def confirmed(self, people=EMPLOYEES) -> list[int]:
+        """As `pending`, then each request approved (by an operator): confirmed learners of the cohort."""
+        from db.access import Actor
+
+        ids = await self.pending(people)
+        async with session_scope(self.db.sessionmaker) as s:
+            for enrollment_id in ids:
+                assert (await svc.approve(s, enrollment_id=enrollment_id, actor=Actor.operator("test"), now=NOW)).ok
+        return ids
+
     async def cohort_id(self, course_id: str = "dash-test", number: int = 1) -> int:
         from db.models import Cohort
 

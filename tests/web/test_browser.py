@@ -191,3 +191,30 @@ async def test_uploading_a_plan_file_with_errors_shows_them_by_row(browser, dash
         await page.set_viewport_size(NARROW)
         assert await horizontal_overflow(page) == 0
         await shot(page, request, "problems-390")
+
+
+async def test_recording_completion_and_a_no_show_on_the_roster(browser, dash, request, clock):
+    await dash.confirmed()
+    clock.set("2022-03-14T09:00")  # the cohort (7–11 March) is over
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/courses/dash-test")
+        assert "종료 (이수 확인 전)" in await page.inner_text("main")
+        await page.get_by_role("link", name="1회 명단").click()
+        await page.get_by_role("checkbox", name="직원7001 님 선택").check()
+        await page.get_by_role("checkbox", name="직원7002 님 선택").check()
+        await page.get_by_role("button", name="선택한 사람 수료 처리").click()
+        await page.get_by_text("2명을 수료로 기록했습니다").wait_for()
+        await page.get_by_role("button", name="직원7003 님 불참 처리").click()
+        await page.get_by_text("1명을 불참으로 기록했습니다").wait_for()
+        rows = await page.locator("tbody tr").all_inner_texts()
+        assert ["수료" in rows[0], "수료" in rows[1], "불참" in rows[2]] == [True] * 3
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "roster-1280")
+        await page.set_viewport_size(NARROW)
+        assert await horizontal_overflow(page) == 0
+        await shot(page, request, "roster-390")
+        await page.get_by_role("link", name="엑셀 실무 테스트과정").click()
+        state = await page.inner_text("main")
+        assert "수료 2명, 불참 1명" in state and "이수 확인 전" not in state
+    assert [s for s, _r in (await dash.statuses()).values()] == ["completed", "completed", "no_show"]

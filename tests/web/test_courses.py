@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from tests.web.support import sign_in
+from db.models import AuditEntry
+
+from tests.web.support import EMPLOYEES, csrf_of, sign_in
 
 
 async def _signed_in(dash, c) -> None:
@@ -57,3 +60,58 @@ async def test_downloads_and_rosters_need_a_staff_session(dash):
                      "/dashboard/courses/dash-test/roster.xlsx"):
             response = await c.get(path)
             assert response.status_code == 401 and "직원7001" not in response.text
+
+
+async def test_completion_and_no_shows_are_recorded_from_the_roster_once_the_cohort_has_begun(dash, clock):
+    ids = await dash.confirmed()
+    cohort = await dash.cohort_id()
+    roster = f"/dashboard/courses/dash-test/cohorts/{cohort}"
+    async with dash.client() as c:
+        await _signed_in(dash, c)
+        early = (await c.get(roster)).text
+        assert "회차가 시작된 뒤에 기록할 수 있습니다" in early and 'name="ids"' not in early
+        csrf = csrf_of(early)
+        refused = await c.post(roster + "/attendance", data={"csrf": csrf, "ids": ids[:1], "outcome": "completed"},
+                               follow_redirects=True)
+        assert "회차가 시작된 뒤에" in refused.text and (await dash.statuses())[EMPLOYEES[0]][0] == "confirmed"
+
+        clock.set("2022-03-14T09:00")  # the cohort (7–11 March) is over: nothing recorded yet
+        await sign_in(c, await dash.link())  # the session of January has expired
+        csrf = csrf_of((await c.get(roster)).text)
+        course = (await c.get("/dashboard/courses/dash-test")).text
+        assert "종료 (이수 확인 전)" in course
+        marked = await c.post(roster + "/attendance", data={"csrf": csrf, "ids": ids[:2], "outcome": "completed"},
+                              follow_redirects=True)
+        assert "2명을 수료로 기록했습니다" in marked.text
+        absent = await c.post(roster + "/attendance", data={"csrf": csrf, "one": f"{ids[2]}:no_show"},
+                              follow_redirects=True)
+        assert "1명을 불참으로 기록했습니다" in absent.text and "수료 2명, 불참 1명" in absent.text
+        forged = await c.post(roster + "/attendance", data={"ids": ids[:1], "outcome": "no_show"})
+        assert forged.status_code == 403
+        course = (await c.get("/dashboard/courses/dash-test")).text
+        assert "이수 확인 전" not in course and "수료 2명, 불참 1명" in course
+    statuses = await dash.statuses()
+    assert [statuses[uid][0] for uid in EMPLOYEES] == ["completed", "completed", "no_show"]
+    async with dash.db.sessionmaker() as s:  # each mark is on the access record, by this staff member on the web
+        rows = (await s.execute(select(AuditEntry.action, AuditEntry.actor)
+                                .where(AuditEntry.action.like("attendance.%")))).all()
+    assert sorted(rows) == [("attendance.completed", "web:9001")] * 2 + [("attendance.no_show", "web:9001")]
+
+
+async def test_a_request_of_another_cohort_or_not_confirmed_is_not_marked(dash, clock):
+    ids = await dash.pending()  # pending, not confirmed
+    clock.set("2022-03-14T09:00")
+    cohort = await dash.cohort_id()
+    async with dash.client() as c:
+        await _signed_in(dash, c)
+        roster = f"/dashboard/courses/dash-test/cohorts/{cohort}"
+        csrf = csrf_of((await c.get(roster)).text)
+        page = await c.post(roster + "/attendance", data={"csrf": csrf, "ids": ids, "outcome": "completed"},
+                            follow_redirects=True)
+        assert "3명은 확정된 자리가 아니어서 기록하지 않았습니다" in page.text
+        none = await c.post(roster + "/attendance", data={"csrf": csrf, "outcome": "completed"}, follow_redirects=True)
+        assert "먼저 한 명 이상 선택해 주세요" in none.text
+        elsewhere = await c.post(f"/dashboard/courses/it-excel/cohorts/{cohort}/attendance",
+                                 data={"csrf": csrf, "ids": ids, "outcome": "no_show"})
+        assert elsewhere.status_code == 404
+    assert all(s == "pending" for s, _r in (await dash.statuses()).values())

@@ -1,16 +1,18 @@
-"""Courses and cohorts: seats, waitlists and state per cohort; the roster per cohort with XLSX/CSV downloads."""
+"""Courses and cohorts: seats, waitlists and state per cohort; the roster per cohort with XLSX/CSV downloads, where
+staff record who completed a cohort and who did not come (through `catalog.attendance`, as the CLI import does)."""
 from __future__ import annotations
 
 from starlette.responses import Response
 from starlette.routing import Route
 
 from catalog import plan, stats
-from catalog.enrollment import roster
-from catalog.roster_files import STATUS_NAMES, roster_table, write_csv, write_xlsx
+from catalog.attendance import OUTCOMES, RECORDABLE, outcome_counts, record_outcomes
+from catalog.enrollment import roster, started
+from catalog.roster_files import STATUS_NAMES, roster_table, shown_status, write_csv, write_xlsx
 from db.models import Course
 from locales.labels import APPROVAL, DELIVERY, category_path, label, rank_label
 from web.auth import Ctx, staff_page
-from web.pages.pending import page_number
+from web.pages.pending import MAX_BULK, page_number
 
 MAX_QUERY = 60
 
@@ -48,7 +50,7 @@ async def course_detail(ctx: Ctx) -> Response:
     year, known = await _year(ctx)
     cohorts = await stats.cohort_rows(ctx.session, course.id, year)
     return ctx.page("course.html", section="courses", course=course, cohorts=cohorts, today=ctx.now.date(),
-                    year=year, years=known,
+                    year=year, years=known, outcomes=await outcome_counts(ctx.session, [c.id for c in cohorts]),
                     delivery=label(DELIVERY, course.delivery, ctx.tr), approval=label(APPROVAL, course.approval, ctx.tr),
                     category=category_path(course.category, ctx.tr))
 
@@ -58,18 +60,59 @@ def _number(raw: object) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-@staff_page
-async def cohort_roster(ctx: Ctx) -> Response:
+async def _cohort(ctx: Ctx):
+    """(course, cohort row) of the path, or None when either is unknown or they do not belong together."""
     course = await _course(ctx)
     cohort_id = _number(ctx.request.path_params.get("cohort_id"))
     cohorts = {c.id: c for c in await stats.cohort_rows(ctx.session, course.id)} if course else {}
-    if course is None or cohort_id not in cohorts:
+    return (course, cohorts[cohort_id]) if cohort_id in cohorts else None
+
+
+@staff_page
+async def cohort_roster(ctx: Ctx) -> Response:
+    found = await _cohort(ctx)
+    if found is None:
         return ctx.page("missing.html", status=404)
+    course, cohort = found
     # roster() checks the role and records the read of personal data (as an export: the same rows).
-    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_id=cohort_id) or []
-    return ctx.page("roster.html", section="courses", course=course, cohort=cohorts[cohort_id], rows=rows,
+    rows = await roster(ctx.session, ctx.actor, course.id, now=ctx.now, cohort_id=cohort.id) or []
+    today = ctx.now.date()
+    completed, no_show = (await outcome_counts(ctx.session, [cohort.id])).get(cohort.id, (0, 0))
+    return ctx.page("roster.html", section="courses", course=course, cohort=cohort, rows=rows, recordable=RECORDABLE,
+                    can_record=started(cohort.start_on, cohort.end_on, cohort.precision, today),
+                    completed=completed, no_show=no_show, msg=ctx.request.query_params.get("msg"),
+                    n=_number(ctx.request.query_params.get("n")) or 0,
+                    stale=_number(ctx.request.query_params.get("stale")) or 0,
+                    status_of=lambda r: shown_status(r, today),
                     status_label=lambda s: ctx.tr(STATUS_NAMES[s]) if s in STATUS_NAMES else s,
                     rank=lambda r: rank_label(r, ctx.tr) if r else "")
+
+
+@staff_page
+async def record_attendance(ctx: Ctx) -> Response:
+    """Mark the selected people (or the row's own button) completed or absent; the service checks the role, that
+    each one is a confirmed learner of this cohort and that it has begun, and writes the access record."""
+    found = await _cohort(ctx)
+    if found is None:
+        return ctx.page("missing.html", status=404)
+    course, cohort = found
+    back = f"/courses/{course.id}/cohorts/{cohort.id}"
+    one = str(ctx.form.get("one") or "")  # "<enrollment id>:<outcome>" from a row's button
+    if one:
+        raw_id, _sep, outcome = one.partition(":")
+        ids = [int(raw_id)] if raw_id.isdigit() and len(raw_id) < 10 else []
+    else:
+        outcome = str(ctx.form.get("outcome") or "")
+        ids = [int(v) for v in ctx.form.getlist("ids") if str(v).isdigit() and len(str(v)) < 10][:MAX_BULK]
+    if outcome not in OUTCOMES:
+        return ctx.redirect(back)
+    if not ids:
+        return ctx.redirect(back, msg="none_selected")
+    results = await record_outcomes(ctx.session, actor=ctx.actor, cohort_id=cohort.id, enrollment_ids=ids,
+                                    outcome=outcome, now=ctx.now)
+    if results["not_started"]:
+        return ctx.redirect(back, msg="not_started")
+    return ctx.redirect(back, msg=outcome, n=results["ok"], stale=sum(results.values()) - results["ok"] or None)
 
 
 @staff_page
@@ -98,5 +141,7 @@ def routes() -> list[Route]:
         Route("/courses", course_list, name="courses"),
         Route("/courses/{course_id}", course_detail, name="course"),
         Route("/courses/{course_id}/cohorts/{cohort_id:int}", cohort_roster, name="roster"),
+        Route("/courses/{course_id}/cohorts/{cohort_id:int}/attendance", record_attendance, methods=["POST"],
+              name="attendance"),
         Route("/courses/{course_id}/roster.{kind:str}", roster_download, name="roster_download"),
     ]
