@@ -71,25 +71,22 @@ async def cmd_exams(args) -> int:
 async def _run_import(kind: str, path: Path, dry_run: bool) -> int:
     from bot.cli import CliError
     from db.access import Actor
-    from notifications.exams.imports import ImportFileError, import_exams, import_slots, read_table
+    from notifications.exams.imports import ImportFileError, check_or_import
 
     try:
-        table = read_table(path)
-    except (ImportFileError, OSError, UnicodeDecodeError) as exc:
+        content = path.read_bytes()
+    except OSError as exc:
         raise CliError(f"import {kind}: {exc}") from exc
     settings = Settings.from_env()
     engine, sessionmaker = await _open(settings)
-    fn = import_exams if kind == "exams" else import_slots
     try:
         async with sessionmaker() as session:
-            try:
-                result = await fn(session, table, settings.clock().now(), actor=Actor.operator(), dry_run=dry_run)
-            except ImportFileError as exc:
+            try:  # the dashboard's exams page imports through the same function
+                result = await check_or_import(session, kind, path.name, content, settings.clock().now(),
+                                               actor=Actor.operator(), dry_run=dry_run)
+            except (ImportFileError, UnicodeDecodeError) as exc:
                 raise CliError(f"import {kind}: {exc}") from exc
-            if result.errors or dry_run:
-                await session.rollback()
-            else:
-                await session.commit()
+            await session.commit()
     finally:
         await engine.dispose()
     if result.errors:

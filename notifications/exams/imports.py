@@ -16,6 +16,7 @@ interview-slots file:
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -26,11 +27,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.cells import control_characters
+from catalog.imports import FileProblem, Problem
 from db.access import Actor, require_staff
 from db.audit import record
-from db.clock import SEOUL
-from db.models import ExamEvent, ExamRound, ExamSubscription, User
+from db.clock import SEOUL, to_seoul
+from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, User
 from db.outbox import Notice, enqueue
+from locales import N_
 from notifications.exams.config import EVENT_KINDS, PRECISIONS, ROUND_KINDS, SLOT_HOURS
 from notifications.exams.planner import EventChange, notify_changes
 from notifications.exams.subscriptions import set_slot
@@ -40,16 +43,43 @@ SLOT_KIND = "exam_slot"
 
 
 class ImportFileError(Exception):
-    """The file cannot be read at all (format, encoding, missing columns)."""
+    """The file cannot be read at all (format, encoding, missing columns). `problem` says it in any language."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or Problem(N_("I cannot read this file: {reason}"), {"reason": message})
 
 
 @dataclass
 class RowError:
+    """A problem of one row, as a msgid and its values (the CLI prints it in English, the dashboard translates it)."""
+
     row: int
-    message: str
+    template: str
+    values: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.values)
+
+    def render(self, tr) -> str:
+        return tr(self.template, **self.values)
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What a valid row does (the dry run's diff): `action` added | updated | unchanged. Exams: key (round id, event
+    kind), before/after (start, end, precision). Slots: key (round id, applicant no or Telegram id), before/after
+    (moment, place)."""
+
+    row: int
+    key: tuple
+    action: str
+    before: tuple | None
+    after: tuple
 
 
 @dataclass
@@ -62,6 +92,7 @@ class ImportResult:
     slots: int = 0
     notices: int = 0
     applied: bool = False
+    changes: list[RowChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,23 +103,27 @@ def read_table(path: Path | str, content: bytes | None = None) -> list[tuple[int
     """(row number, {header: value}) for each non-empty row of a .csv or .xlsx file. The catalog importers' reader:
     the same caps (size, unpacked size against zip bombs, rows), and cells our exports neutralised come back as
     they were."""
-    from catalog.imports import FileProblem
     from catalog.imports import read_table as read_file
     from locales import translator
 
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
-        raise ImportFileError(f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx")
+        raise ImportFileError(f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx",
+                              Problem(N_("Only CSV or XLSX files can be imported (got {name})."), {"name": path.name}))
     data = content if content is not None else path.read_bytes()
     try:
         table = read_file(path.name, data)
     except FileProblem as exc:
-        raise ImportFileError(exc.problem.render(translator("en"))) from None
+        raise ImportFileError(exc.problem.render(translator("en")), exc.problem) from None
     return table.rows
 
 
-def _control(cells: dict) -> list[str]:
-    return [f"{column} contains control characters (such as NUL); retype the cell"
+def _bad(template: str, **values) -> tuple[str, dict]:
+    return template, values
+
+
+def _control(cells: dict) -> list[tuple[str, dict]]:
+    return [_bad(N_("{column} contains control characters (such as NUL); retype the cell"), column=column)
             for column, value in cells.items() if isinstance(value, str) and control_characters(value)]
 
 
@@ -126,7 +161,9 @@ def _time(value) -> time:
 def _require(cells: dict, names: tuple[str, ...]) -> None:
     missing = [n for n in names if n not in cells]
     if missing:
-        raise ImportFileError(f"missing column(s): {', '.join(missing)}")
+        raise ImportFileError(f"missing column(s): {', '.join(missing)}", Problem(
+            N_("Missing columns: {columns}. The first row must name the columns ({expected})."),
+            {"columns": ", ".join(missing), "expected": ", ".join(names)}))
 
 
 # -- exams --------------------------------------------------------------------------------------------------------
@@ -158,47 +195,52 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
         errors = _control(cells)
         rid = _text(cells, "round_id")
         if not ROUND_ID.match(rid):
-            errors.append(f"round_id {rid!r} must be 1–32 lower-case letters, digits, '-' or '_'")
+            errors.append(_bad(N_("round_id {value!r} must be 1–32 lower-case letters, digits, '-' or '_'"), value=rid))
         fields = {k: _text(cells, k) for k in ("round_kind", "title", "title_en", "selection", "selection_note",
                                               "note", "note_en") if _text(cells, k)}
         if "round_kind" in fields and fields["round_kind"] not in ROUND_KINDS:
-            errors.append(f"round_kind {fields['round_kind']!r} is not one of {', '.join(ROUND_KINDS)}")
+            errors.append(_bad(N_("round_kind {value!r} is not one of {choices}"), value=fields["round_kind"],
+                               choices=", ".join(ROUND_KINDS)))
         if "selection" in fields:
             if not fields["selection"].replace(",", "").isdigit():
-                errors.append(f"selection {fields['selection']!r} is not a whole number")
+                errors.append(_bad(N_("selection {value!r} is not a whole number"), value=fields["selection"]))
             else:
                 fields["selection"] = int(fields["selection"].replace(",", ""))
         year_text = _text(cells, "year")
         if year_text:
             if not year_text.isdigit() or not MIN_YEAR <= int(year_text) <= MAX_YEAR:
-                errors.append(f"year {year_text!r} is not a year between {MIN_YEAR} and {MAX_YEAR}")
+                errors.append(_bad(N_("year {value!r} is not a year between {low} and {high}"), value=year_text,
+                                   low=MIN_YEAR, high=MAX_YEAR))
             elif rid in existing and existing[rid].year != int(year_text):
-                errors.append(f"round {rid!r} belongs to the {existing[rid].year} plan, not {year_text}")
+                errors.append(_bad(N_("round {round!r} belongs to the {year} plan, not {value}"), round=rid,
+                                   year=existing[rid].year, value=year_text))
             else:
                 fields["year"] = int(year_text)
         if rid and rid not in existing and rid not in round_fields and not ({"round_kind", "title"} <= set(fields)):
-            errors.append(f"new round {rid!r} needs round_kind and title")
+            errors.append(_bad(N_("new round {round!r} needs round_kind and title"), round=rid))
         kind = _text(cells, "event")
         if kind not in EVENT_KINDS:
-            errors.append(f"event {kind!r} is not one of {', '.join(EVENT_KINDS)}")
+            errors.append(_bad(N_("event {value!r} is not one of {choices}"), value=kind, choices=", ".join(EVENT_KINDS)))
         precision = _text(cells, "precision") or "day"
         if precision not in PRECISIONS:
-            errors.append(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+            errors.append(_bad(N_("precision {value!r} is not one of {choices}"), value=precision,
+                               choices=", ".join(PRECISIONS)))
         start = end = None
         try:
             start = _date(cells.get("start"))
         except (ValueError, TypeError):
-            errors.append(f"start {_text(cells, 'start')!r} is not a date (YYYY-MM-DD)")
+            errors.append(_bad(N_("start {value!r} is not a date (YYYY-MM-DD)"), value=_text(cells, "start")))
         try:
             end = _date(cells.get("end")) if _text(cells, "end") else start
         except (ValueError, TypeError):
-            errors.append(f"end {_text(cells, 'end')!r} is not a date (YYYY-MM-DD)")
+            errors.append(_bad(N_("end {value!r} is not a date (YYYY-MM-DD)"), value=_text(cells, "end")))
         if start and end and end < start:
-            errors.append(f"end {end} is before start {start}")
+            errors.append(_bad(N_("end {end} is before start {start}"), end=end, start=start))
         if (rid, kind) in seen:
-            errors.append(f"event {kind!r} of {rid!r} is already on row {seen[(rid, kind)]}")
+            errors.append(_bad(N_("event {kind!r} of {round!r} is already on row {other}"), kind=kind, round=rid,
+                               other=seen[(rid, kind)]))
         if errors:
-            result.errors.extend(RowError(number, e) for e in errors)
+            result.errors.extend(RowError(number, template, values) for template, values in errors)
             continue
         seen[(rid, kind)] = number
         round_fields.setdefault(rid, {}).update(fields)
@@ -229,14 +271,19 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
     for ev in events:
         new = (ev.start.isoformat(), ev.end.isoformat(), ev.precision)
         row = have.get((ev.round_id, ev.kind))
+        after = (ev.start, ev.end, ev.precision)
         if row is None:
             session.add(ExamEvent(round_id=ev.round_id, kind=ev.kind, start_on=ev.start, end_on=ev.end,
                                   precision=ev.precision, updated_at=now))
             result.events_added += 1
+            result.changes.append(RowChange(ev.row, (ev.round_id, ev.kind), "added", None, after))
             if ev.round_id in existing:
                 changes.append(EventChange(ev.round_id, ev.kind, None, new))
             continue
         old = (row.start_on.isoformat(), row.end_on.isoformat(), row.precision)
+        before = (row.start_on, row.end_on, row.precision)
+        result.changes.append(RowChange(ev.row, (ev.round_id, ev.kind), "updated" if old != new else "unchanged",
+                                        before, after))
         if old != new:
             row.start_on, row.end_on, row.precision, row.updated_at = ev.start, ev.end, ev.precision, now
             result.events_changed += 1
@@ -268,48 +315,54 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
         errors = _control(cells)
         rid = _text(cells, "round_id")
         if rid not in rounds:
-            errors.append(f"unknown round_id {rid!r}")
+            errors.append(_bad(N_("unknown round_id {value!r}"), value=rid))
         tg, applicant = _text(cells, "telegram_id"), _text(cells, "applicant_no") or None
         user_id = None
         if tg:
             if not tg.isdigit():
-                errors.append(f"telegram_id {tg!r} is not a number")
+                errors.append(_bad(N_("telegram_id {value!r} is not a number"), value=tg))
             elif await session.get(User, int(tg)) is None:
-                errors.append(f"Telegram user {tg} has never talked to the bot (they must /start it first)")
+                errors.append(_bad(N_("Telegram user {value} has never talked to the bot (they must /start it first)"),
+                                   value=tg))
             else:
                 user_id = int(tg)
         elif applicant and rid in rounds:
             found = list((await session.execute(select(ExamSubscription.user_id).where(
                 ExamSubscription.round_id == rid, ExamSubscription.applicant_no == applicant))).scalars())
             if len(found) != 1:
-                errors.append(f"applicant_no {applicant!r} matches {len(found)} subscribers of {rid!r}")
+                errors.append(_bad(N_("applicant_no {value!r} matches {n} subscribers of {round!r}"), value=applicant,
+                                   n=len(found), round=rid))
             else:
                 user_id = found[0]
         elif not applicant:
-            errors.append("give telegram_id or applicant_no")
+            errors.append(_bad(N_("give telegram_id or applicant_no")))
         day = clock = None
         try:
             day = _date(cells.get("date"))
         except (ValueError, TypeError):
-            errors.append(f"date {_text(cells, 'date')!r} is not a date (YYYY-MM-DD)")
+            errors.append(_bad(N_("date {value!r} is not a date (YYYY-MM-DD)"), value=_text(cells, "date")))
         try:
             clock = _time(cells.get("time"))
             if not (SLOT_HOURS[0] <= clock <= SLOT_HOURS[1]):
-                errors.append(f"time {clock:%H:%M} is outside {SLOT_HOURS[0]:%H:%M}–{SLOT_HOURS[1]:%H:%M}")
+                errors.append(_bad(N_("time {value} is outside {low}–{high}"), value=f"{clock:%H:%M}",
+                                   low=f"{SLOT_HOURS[0]:%H:%M}", high=f"{SLOT_HOURS[1]:%H:%M}"))
         except (ValueError, TypeError):
-            errors.append(f"time {_text(cells, 'time')!r} is not a time (HH:MM)")
+            errors.append(_bad(N_("time {value!r} is not a time (HH:MM)"), value=_text(cells, "time")))
         if day and rid in interview and not (interview[rid][0] <= day <= interview[rid][1]):
-            errors.append(f"date {day} is outside the interview period {interview[rid][0]} – {interview[rid][1]}")
+            errors.append(_bad(N_("date {value} is outside the interview period {low} – {high}"), value=day,
+                               low=interview[rid][0], high=interview[rid][1]))
         place = _text(cells, "place")
         if len(place) > 200:
-            errors.append("place is longer than 200 characters")
+            errors.append(_bad(N_("place is longer than 200 characters")))
         if user_id is not None and (rid, user_id) in seen:
-            errors.append(f"applicant already has a slot on row {seen[(rid, user_id)]}")
+            errors.append(_bad(N_("applicant already has a slot on row {other}"), other=seen[(rid, user_id)]))
         if errors:
-            result.errors.extend(RowError(number, e) for e in errors)
+            result.errors.extend(RowError(number, template, values) for template, values in errors)
             continue
         seen[(rid, user_id)] = number
-        valid.append((number, rid, user_id, applicant, datetime.combine(day, clock, tzinfo=SEOUL), place))
+        starts_at = datetime.combine(day, clock, tzinfo=SEOUL)
+        valid.append((number, rid, user_id, applicant, starts_at, place))
+        result.changes.append(await _slot_change(session, number, rid, user_id, applicant or tg, starts_at, place))
     if result.errors or dry_run:
         return result
     for _number, rid, user_id, applicant, starts_at, place in valid:
@@ -330,4 +383,36 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
     result.applied = True
     await record(session, actor, "import.interview_slots", now=now, subjects=len({v[2] for v in valid}),
                  detail={"rows": result.rows, "slots": result.slots, "notices": result.notices})
+    return result
+
+
+async def _slot_change(session: AsyncSession, row: int, round_id: str, user_id: int, who: str, starts_at: datetime,
+                       place: str) -> RowChange:
+    old = (await session.execute(select(InterviewSlot.starts_at, InterviewSlot.place).where(
+        InterviewSlot.user_id == user_id, InterviewSlot.round_id == round_id))).first()
+    before = (to_seoul(old[0]), old[1]) if old else None
+    action = "added" if old is None else "unchanged" if before == (starts_at, place[:200]) else "updated"
+    return RowChange(row, (round_id, who), action, before, (starts_at, place))
+
+
+# -- the CLI's and the dashboard's entry point ---------------------------------------------------------------------
+IMPORTERS = {"exams": import_exams, "interview-slots": import_slots}
+
+
+async def check_or_import(session: AsyncSession, kind: str, filename: str, content: bytes, now: datetime, *,
+                          actor: Actor, dry_run: bool = False) -> ImportResult:
+    """Read the file (in a worker thread: a hostile workbook never stalls the event loop), validate every row and,
+    unless dry_run or any row is wrong, apply it with the change notices. A dry run or a refused file leaves the
+    database as it was (a savepoint), so the caller commits either way. Raises ImportFileError."""
+    table = await asyncio.to_thread(read_table, filename, content)
+    savepoint = await session.begin_nested()
+    try:
+        result = await IMPORTERS[kind](session, table, now, actor=actor, dry_run=dry_run)
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    if dry_run or result.errors:
+        await savepoint.rollback()
+    else:
+        await savepoint.commit()
     return result

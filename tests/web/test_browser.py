@@ -218,3 +218,32 @@ async def test_recording_completion_and_a_no_show_on_the_roster(browser, dash, r
         state = await page.inner_text("main")
         assert "수료 2명, 불참 1명" in state and "이수 확인 전" not in state
     assert [s for s, _r in (await dash.statuses()).values()] == ["completed", "completed", "no_show"]
+
+
+async def test_importing_exam_dates_dry_run_then_apply_and_a_wrong_file_is_refused(browser, dash, request, tmp_path):
+    moved = tmp_path / "exam-dates.csv"
+    moved.write_text("round_id,event,start\nopen-2022-1,written,2022-03-05\n", encoding="utf-8")
+    wrong = tmp_path / "slots.pdf"
+    wrong.write_bytes(b"%PDF-1.4")
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.get_by_role("link", name="시험").click()
+        await page.get_by_label("파일").set_input_files(str(wrong))
+        await page.get_by_role("button", name="파일 검사 (미리 보기)").click()
+        await page.get_by_text("CSV나 XLSX 파일만 가져올 수 있습니다").wait_for()
+        await shot(page, request, "wrong-file")
+        await page.get_by_role("radio", name="시험 일정: round_id, event, start, end (일정 하나에 한 행)").check()
+        await page.get_by_label("파일").set_input_files(str(moved))
+        await page.get_by_role("button", name="파일 검사 (미리 보기)").click()
+        await page.get_by_text("추가 0, 변경 1, 그대로 0").wait_for()
+        change = await page.locator("tr.change").inner_text()
+        assert "필기시험" in change and "2022년 2월 26일" in change and "2022년 3월 5일" in change
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "dry-run")
+        await page.set_viewport_size(NARROW)
+        assert await horizontal_overflow(page) == 0
+        await shot(page, request, "dry-run-390")
+        await page.get_by_role("button", name="이대로 적용").click()
+        await page.get_by_text("가져왔습니다: 추가 0, 변경 1").wait_for()
+        assert "필기시험 · 2022년 3월 5일 (토)" in await page.inner_text("main")
+        await shot(page, request, "applied")

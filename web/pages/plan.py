@@ -1,29 +1,20 @@
 """Plan: upload a course or cohort file (CSV/XLSX), see the dry run row by row (what would be added or updated,
 which fields change, every problem with its row), then apply — the same import as the chat and `hrdbot import`,
-with the same course news to subscribers. The file rides from the dry run to "apply" in the form (with its digest),
-so what is applied is exactly what was checked."""
+with the same course news to subscribers (upload → dry run → apply as in web/uploads.py)."""
 from __future__ import annotations
-
-import base64
-import hashlib
-import hmac
 
 from starlette.responses import Response
 from starlette.routing import Route
 
 from catalog import plan
-from catalog.imports import MAX_BYTES, FileProblem
+from catalog.imports import FileProblem
 from catalog.planfile import copy_plan
 from notifications.news import import_and_announce
 from notifications.plans import publish_year
+from web import uploads
 from web.auth import Ctx, staff_page
 
 SHOW = 500  # rows of a diff shown on one page
-
-
-def _digest(ctx: Ctx, content: bytes) -> str:
-    """Binds the carried file to this session: a form cannot swap in another file between check and apply."""
-    return hmac.new(ctx.csrf.encode(), content, hashlib.sha256).hexdigest()
 
 
 async def _page(ctx: Ctx, status: int = 200, **values) -> Response:
@@ -73,27 +64,13 @@ async def copy(ctx: Ctx) -> Response:
 @staff_page
 async def plan_check(ctx: Ctx) -> Response:
     """A new upload (dry run), or "apply" of the file carried by the dry-run page."""
-    form = ctx.form
-    upload = form.get("file")
-    if upload is not None and hasattr(upload, "read"):
-        name = (upload.filename or "file")[:100]
-        content = await upload.read(MAX_BYTES + 1)
-        apply = False
-    else:
-        name = str(form.get("name") or "file")[:100]
-        try:
-            content = base64.b64decode(str(form.get("content") or ""), validate=True)
-        except ValueError:
-            content = b""
-        if not content or not hmac.compare_digest(str(form.get("digest") or "").encode(), _digest(ctx, content).encode()):
-            return await _page(ctx, 400, problem="stale")
-        apply = True
-    if not content:
-        return await _page(ctx, 400, problem="no_file")
-    if len(content) > MAX_BYTES:
-        return await _page(ctx, 413, problem="too_big")
+    upload = await uploads.received(ctx)
+    if isinstance(upload, str):
+        return await _page(ctx, uploads.STATUS[upload], problem=upload)
+    name = upload.name
     try:
-        outcome = await import_and_announce(ctx.session, name, content, ctx.now, actor=ctx.actor, dry_run=not apply)
+        outcome = await import_and_announce(ctx.session, name, upload.content, ctx.now, actor=ctx.actor,
+                                            dry_run=not upload.apply)
     except FileProblem as exc:
         return await _page(ctx, 422, problem="file", file_problem=exc.problem.render(ctx.tr), name=name)
     if outcome.result.applied:
@@ -102,8 +79,7 @@ async def plan_check(ctx: Ctx) -> Response:
     return await _page(ctx, outcome=outcome, plan=found, name=name,
                        show=SHOW, errors=[(e.row, e.column, ctx.tr(e.message, **e.values)) for e in found.errors[:SHOW]],
                        changes=[c for c in found.changes if c.action != "unchanged"][:SHOW],
-                       carried=base64.b64encode(content).decode("ascii") if found.ok and not apply else "",
-                       digest=_digest(ctx, content))
+                       carried=uploads.carry(ctx, upload) if found.ok and not upload.apply else None)
 
 
 def routes() -> list[Route]:
