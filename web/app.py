@@ -28,6 +28,10 @@ async def stylesheet(_request: Request) -> Response:
     return FileResponse(STATIC / "style.css", media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
+async def compose_script(_request: Request) -> Response:
+    return FileResponse(STATIC / "compose.js", media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     if status == 404:
@@ -50,6 +54,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def dashboard_routes() -> list:
     routes: list = [
         Route("/static/style.css", stylesheet),
+        Route("/static/compose.js", compose_script),
         Route("/signin", auth.signin_form, methods=["GET"]),
         Route("/signin", auth.signin_submit, methods=["POST"]),
         Route("/signout", auth.signout, methods=["POST"]),

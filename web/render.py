@@ -27,5 +27,5 @@ def render(template: str, *, tr: Translator | None = None, status: int = 200, he
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'; script-src 'self'")
+        "frame-ancestors 'none'; base-uri 'none'; script-src 'self'; connect-src 'self'")
     return response

@@ -155,9 +155,13 @@ async def exam_rounds(session: AsyncSession) -> list[tuple[str, str, str]]:
 
 
 async def course_cohorts(session: AsyncSession, course_id: str) -> list[tuple[int, int, str]]:
-    """(cohort id, number, start iso) of a course, for the audience buttons."""
+    """(cohort id, number, start iso) of a course's published cohorts, for the audience choice (a draft year's
+    cohorts are nobody's yet: staff are not offered them)."""
+    from catalog.plan import cohort_published
+
     rows = await session.execute(select(Cohort.id, Cohort.number, Cohort.start_on)
-                                 .where(Cohort.course_id == course_id).order_by(Cohort.number))
+                                 .where(Cohort.course_id == course_id, cohort_published())
+                                 .order_by(Cohort.year, Cohort.number))
     return [(i, n, s.isoformat()) for i, n, s in rows.all()]
 
 

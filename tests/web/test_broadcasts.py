@@ -72,3 +72,56 @@ async def test_an_empty_message_a_past_time_or_no_audience_are_explained_and_not
         assert forged.status_code == 403
     async with dash.db.sessionmaker() as s:
         assert (await s.execute(select(func.count()).select_from(Broadcast))).scalar_one() == 0
+
+
+async def _draft_cohort(dash) -> int:
+    """A cohort of dash-test in a draft (unpublished) plan year: nobody's yet, never offered as an audience."""
+    from datetime import date
+
+    from catalog.plan import ensure_year
+    from db.models import Cohort
+    from db.session import session_scope
+
+    async with session_scope(dash.db.sessionmaker) as s:
+        await ensure_year(s, 2023, dash.clock.now())
+        cohort = Cohort(course_id="dash-test", year=2023, number=1, start_on=date(2023, 3, 6), end_on=date(2023, 3, 10),
+                        precision="day", capacity=10, capacity_estimated=False, status="open",
+                        created_at=dash.clock.now())
+        s.add(cohort)
+        await s.flush()
+        return cohort.id
+
+
+async def test_the_composer_counts_the_chosen_audience_live_and_without_script(dash):
+    async with dash.client() as c:
+        csrf = await _ready(dash, c)
+        page = (await c.get("/dashboard/broadcasts/new")).text
+        assert 'id="audience-count" role="status" aria-live="polite">봇을 쓰는 모든 사람: 6명<' in page
+        live = (await c.get("/dashboard/broadcasts/count", params={
+            "audience": "course", "course_id": "dash-test", "statuses": "all"})).json()
+        assert live["text"] == "엑셀 실무 테스트과정 신청자·대기자: 3명"
+        assert live["cohorts"] == [[await dash.cohort_id(), "1회 (2022년 3월 7일 (월))"]]
+        english = (await c.get("/dashboard/broadcasts/count", params={"audience": "language:en"})).json()
+        assert english["text"] == "영어로 봇을 쓰는 사람: 2명"
+        # Without script: the "count again" button posts the form back to the composer, which keeps it.
+        counted = (await c.post("/dashboard/broadcasts/new", data={"csrf": csrf, **FORM, "count": "1"})).text
+        assert ">한국어로 봇을 쓰는 사람: 4명<" in counted and "별관 2층</textarea>" in counted
+        assert (await c.post("/dashboard/broadcasts/new", data={**FORM, "count": "1"})).status_code == 403
+    assert await _broadcasts(dash) == []
+
+
+async def test_the_composer_offers_published_cohorts_only(dash):
+    async with dash.client() as c:
+        csrf = await _ready(dash, c)
+        draft = await _draft_cohort(dash)
+        published = await dash.cohort_id()
+        page = (await c.post("/dashboard/broadcasts/new", data={
+            "csrf": csrf, "audience": "course", "course_id": "dash-test", "count": "1"})).text
+        assert f'<option value="{published}">1회' in page and f'<option value="{draft}"' not in page
+        live = (await c.get("/dashboard/broadcasts/count", params={"audience": "course", "course_id": "dash-test"})).json()
+        assert [cid for cid, _label in live["cohorts"]] == [published]
+        one = {**FORM, "audience": "course", "course_id": "dash-test", "statuses": "all"}
+        ok = await c.post("/dashboard/broadcasts/preview", data={"csrf": csrf, **one, "cohort": str(published)})
+        assert "엑셀 실무 테스트과정 1회 신청자·대기자: 3명" in ok.text
+        forged = await c.post("/dashboard/broadcasts/preview", data={"csrf": csrf, **one, "cohort": str(draft)})
+        assert forged.status_code == 422 and "메시지를 받을 대상을 고르세요" in forged.text

@@ -247,3 +247,32 @@ async def test_importing_exam_dates_dry_run_then_apply_and_a_wrong_file_is_refus
         await page.get_by_text("가져왔습니다: 추가 0, 변경 1").wait_for()
         assert "필기시험 · 2022년 3월 5일 (토)" in await page.inner_text("main")
         await shot(page, request, "applied")
+
+
+async def test_the_composer_counts_the_audience_as_it_changes_and_offers_no_draft_cohort(browser, dash, request):
+    from tests.handlers.enrollment.factory import add_people
+    from tests.web.test_broadcasts import _draft_cohort
+
+    await dash.pending()
+    await add_people(dash.db, [8001], profile=False, language="en")
+    draft = await _draft_cohort(dash)
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/broadcasts/new")
+        count = page.get_by_role("status")
+        assert await count.inner_text() == "봇을 쓰는 모든 사람: 5명"
+        await page.get_by_role("radio", name="영어로 봇을 쓰는 사람").check()
+        await page.get_by_text("영어로 봇을 쓰는 사람: 1명").wait_for()
+        await page.locator("select[name=course_id]").select_option(label="엑셀 실무 테스트과정")
+        await page.get_by_text("엑셀 실무 테스트과정 신청자·대기자: 3명").wait_for()
+        assert await page.get_by_role("radio", name="위에서 고른 과정의 사람들").is_checked()
+        cohorts = page.locator("select[name=cohort]")
+        assert await cohorts.locator("option").all_inner_texts() == ["모든 회차", "1회 (2022년 3월 7일 (월))"]
+        assert await cohorts.locator(f'option[value="{draft}"]').count() == 0
+        await cohorts.select_option(label="1회 (2022년 3월 7일 (월))")
+        await page.get_by_text("엑셀 실무 테스트과정 1회 신청자·대기자: 3명").wait_for()
+        assert await unnamed_controls(page) == []
+        await shot(page, request, "live-count")
+        await page.set_viewport_size(NARROW)
+        assert await horizontal_overflow(page) == 0
+        await shot(page, request, "live-count-390")

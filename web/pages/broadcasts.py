@@ -2,14 +2,16 @@
 schedule, cancel; progress (sent, unreachable, waiting) with a delivery chart.
 
 Composing is two plain form posts (compose → preview → send or schedule); nothing is written before the last one.
+The count of the chosen audience is on the compose page: a few lines of script (static/compose.js) ask
+/broadcasts/count as the choice changes; without script the "count" button posts the form back to the compose page.
 """
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 
 from markupsafe import Markup
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from catalog.courses import active_courses
@@ -18,8 +20,8 @@ from db.clock import to_seoul
 from locales import LANGUAGES
 from locales.labels import BROADCAST_STATUS
 from notifications.broadcasts import service as bc
-from notifications.broadcasts.audiences import (LANGUAGE_LABELS, BadAudience, describe, describe_audience,
-                                                exam_rounds)
+from notifications.broadcasts.audiences import (LANGUAGE_LABELS, BadAudience, course_cohorts, describe,
+                                                describe_audience, exam_rounds)
 from web.auth import Ctx, staff_page
 from web.charts import Bar, meters
 
@@ -27,8 +29,9 @@ STATUSES = {"all": ["confirmed", "pending", "waitlisted"], "enrolled": ["confirm
 PROBLEMS = ("empty", "too_long", "bad_audience", "bad_time", "past_time")
 
 
-def _audience(form) -> dict | None:
-    """The audience choice of the compose form as the service's spec (None: nothing usable chosen)."""
+async def _audience(ctx: Ctx, form) -> dict | None:
+    """The audience choice of the compose form as the service's spec (None: nothing usable chosen, or a cohort that
+    is not a published cohort of the chosen course)."""
     choice = str(form.get("audience") or "")
     if choice in ("topic", "exam"):  # the radio button next to its select: the select says which
         choice = str(form.get(f"audience_{choice}") or "")
@@ -41,8 +44,32 @@ def _audience(form) -> dict | None:
     if kind == "course":
         course_id = str(form.get("course_id") or "")[:32]
         statuses = STATUSES.get(str(form.get("statuses") or "all"), STATUSES["all"])
-        return {"kind": "course", "course_id": course_id, "statuses": statuses} if course_id else None
+        if not course_id:
+            return None
+        cohort = str(form.get("cohort") or "")
+        if not cohort:
+            return {"kind": "course", "course_id": course_id, "statuses": statuses}
+        offered = {c[0] for c in await course_cohorts(ctx.session, course_id)}
+        if not cohort.isdigit() or int(cohort) not in offered:
+            return None
+        return {"kind": "cohort", "cohort_id": int(cohort), "statuses": statuses}
     return None
+
+
+async def _count_text(ctx: Ctx, spec: dict | None) -> str:
+    """"people using the bot in Korean: 4 people", as the chat says it; or what is missing."""
+    try:
+        if spec is not None:
+            info = await describe(ctx.session, spec)
+            return describe_audience(info.label, info.count, ctx.tr)
+    except BadAudience:
+        pass
+    return ctx.tr("Please choose who gets the message.")
+
+
+async def _cohorts(ctx: Ctx, course_id: str) -> list[tuple[int, str]]:
+    return [(cid, ctx.tr("Cohort #{number} ({start})", number=n, start=ctx.tr.date(date.fromisoformat(start))))
+            for cid, n, start in await course_cohorts(ctx.session, course_id)]
 
 
 def _when(ctx: Ctx, raw: str) -> tuple[datetime | None, str | None]:
@@ -112,10 +139,30 @@ def _preview(ctx: Ctx, params: dict) -> dict | None:
     return {"html": Markup(rendered.text), "buttons": [b.text for row in rendered.buttons for b in row]}
 
 
+async def _compose_page(ctx: Ctx, form, problem: str | None = None, status: int = 200) -> Response:
+    choices = await _choices(ctx)
+    course_id = str(form.get("course_id") or "") or (choices["courses"][0][0] if choices["courses"] else "")
+    return ctx.page("compose.html", section="broadcasts", form=form, problem=problem, statuses=list(STATUSES),
+                    status=status, cohorts=await _cohorts(ctx, course_id),
+                    count_text=await _count_text(ctx, await _audience(ctx, {"audience": "everyone", **form})),
+                    **choices)
+
+
 @staff_page
 async def compose(ctx: Ctx) -> Response:
-    return ctx.page("compose.html", section="broadcasts", form={}, problem=ctx.request.query_params.get("msg"),
-                    statuses=list(STATUSES), **await _choices(ctx))
+    """GET: a new composer (with the count of everyone); POST: the "count" button without script (form kept)."""
+    if ctx.form is not None:
+        return await _compose_page(ctx, ctx.form)
+    return await _compose_page(ctx, {}, problem=ctx.request.query_params.get("msg"))
+
+
+@staff_page
+async def count(ctx: Ctx) -> Response:
+    """The composer's live count (and the chosen course's cohorts), for its script: nothing is written."""
+    query = ctx.request.query_params
+    return JSONResponse({"text": await _count_text(ctx, await _audience(ctx, query)),
+                         "cohorts": await _cohorts(ctx, str(query.get("course_id") or "")[:32])},
+                        headers={"Cache-Control": "no-store"})
 
 
 @staff_page
@@ -123,7 +170,7 @@ async def preview(ctx: Ctx) -> Response:
     """The second step: the count and the exact message; the form's values ride along in hidden fields."""
     form = ctx.form
     text = str(form.get("text") or "").strip()
-    spec = _audience(form)
+    spec = await _audience(ctx, form)
     problem = "empty" if not text else "too_long" if len(html.escape(text)) > bc.MAX_TEXT else None
     info = None
     if spec is None:
@@ -135,8 +182,7 @@ async def preview(ctx: Ctx) -> Response:
             problem = problem or "bad_audience"
     attach = str(form.get("attach") or "")[:32]
     if problem:
-        return ctx.page("compose.html", section="broadcasts", form=form, problem=problem, statuses=list(STATUSES),
-                        status=422, **await _choices(ctx))
+        return await _compose_page(ctx, form, problem=problem, status=422)
     params = {**await _course_params(ctx, attach or None), "text": html.escape(text)}
     return ctx.page("preview.html", section="broadcasts", form=form, preview=_preview(ctx, params),
                     audience=describe_audience(info.label, info.count, ctx.tr), count=info.count,
@@ -146,7 +192,7 @@ async def preview(ctx: Ctx) -> Response:
 @staff_page
 async def create(ctx: Ctx) -> Response:
     form = ctx.form
-    spec = _audience(form)
+    spec = await _audience(ctx, form)
     at = None
     if form.get("when") == "later":
         at, problem = _when(ctx, str(form.get("at") or ""))
@@ -177,7 +223,8 @@ async def cancel(ctx: Ctx) -> Response:
 def routes() -> list[Route]:
     return [
         Route("/broadcasts", broadcast_list, name="broadcasts"),
-        Route("/broadcasts/new", compose, name="compose"),
+        Route("/broadcasts/new", compose, methods=["GET", "POST"], name="compose"),
+        Route("/broadcasts/count", count, name="broadcast_count"),
         Route("/broadcasts/preview", preview, methods=["POST"], name="broadcast_preview"),
         Route("/broadcasts/create", create, methods=["POST"], name="broadcast_create"),
         Route("/broadcasts/{broadcast_id:int}", broadcast_detail, name="broadcast"),
