@@ -48,6 +48,15 @@ async def shot(page, request, name: str) -> Path:
     return path
 
 
+async def check_at_both_widths(page, request, name: str) -> None:
+    """Every control named, a screenshot at 1280 px, then no sideways scroll at 390 px and a screenshot there."""
+    assert await unnamed_controls(page) == []
+    await shot(page, request, f"{name}-1280")
+    await page.set_viewport_size(NARROW)
+    assert await horizontal_overflow(page) == 0, f"{name} scrolls sideways at 390 px"
+    await shot(page, request, f"{name}-390")
+
+
 async def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the window (0: no horizontal scroll)."""
     return await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
