@@ -257,6 +257,8 @@ def owner_column(table_name: str) -> int | None:
     names = [c.name for c in table.columns]
     if table_name == "users":
         return names.index("id")
+    if table_name == "audit_log":  # the record of a person's own action (their /forget) is theirs
+        return names.index("actor_id")
     return names.index("user_id") if "user_id" in names else None
 
 
