@@ -66,8 +66,13 @@ async def role_of(session: AsyncSession, actor: Actor) -> str:
     if actor.user_id in actor.admin_ids:
         return "staff"
     # A column read, not session.get(): the identity map may hold a row loaded before the role changed.
-    role = (await session.execute(select(User.role).where(User.id == actor.user_id))).scalar_one_or_none()
-    return "staff" if role == "staff" else "employee"
+    return person_role(actor, (await session.execute(select(User.role).where(User.id == actor.user_id))).scalar_one_or_none())
+
+
+def person_role(actor: Actor, stored: str | None) -> str:
+    """`role_of` for a person whose `users.role` the caller has just read itself (in the same statement as something
+    else it needed, e.g. the dashboard's session row): staff or employee, by the same rule."""
+    return "staff" if actor.user_id in actor.admin_ids or stored == "staff" else "employee"
 
 
 async def require_staff(session: AsyncSession, actor: Actor, action: str) -> str:

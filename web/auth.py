@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from db import signin
-from db.access import Actor, role_of
+from db.access import Actor, person_role, role_of
 from db.models import User
 from locales import Translator, translator
 from web.config import PREFIX, WebConfig
@@ -86,14 +86,14 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
         form = await request.form() if request.method == "POST" else None
         async with config.sessionmaker() as session:
             now = config.clock.now()
-            info = await signin.load_session(session, request.cookies.get(COOKIE), now)
-            if info is None:
+            found = await signin.load_session(session, request.cookies.get(COOKIE), now)
+            if found is None:
                 await session.commit()
                 return refused("signed_out", status=401 if form is None else 403)
+            info, user = found
             tr = translator(info.language)
             actor = actor_for(config, info.user_id)
-            user = await session.get(User, info.user_id) if await role_of(session, actor) == "staff" else None
-            if user is None:
+            if user is None or person_role(actor, user.role) != "staff":
                 await signin.end_session(session, info.id_hash, now)
                 await session.commit()
                 return refused("not_staff", tr)
