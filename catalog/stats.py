@@ -153,41 +153,40 @@ def _by_status(rows) -> dict:
 
 async def course_page(session: AsyncSession, *, year: int, text: str = "", offset: int = 0,
                       limit: int = 50) -> CoursePage:
-    """Courses with cohorts in plan year `year` (title contains `text`), with their seats and requests."""
-    in_year = [Cohort.year == year]
-    where = list(in_year)
+    """Courses with cohorts in plan year `year` (title contains `text`), with their seats and requests.
+
+    Two statements: the page of courses with their seats and the number of matching courses (a window count over
+    the groups), then the requests of the courses on the page."""
+    offset = max(offset, 0)
+    where = [Cohort.year == year]
     if text.strip():
         like = f"%{text.strip()}%"
         where.append(Course.title.ilike(like) | Course.title_en.ilike(like) | Course.id.ilike(like))
-    total = (await session.execute(
-        select(func.count(func.distinct(Course.id))).join(Cohort, Cohort.course_id == Course.id).where(*where)
-    )).scalar_one()
-    ids = list((await session.execute(
-        select(Course.id).join(Cohort, Cohort.course_id == Course.id).where(*where)
-        .group_by(Course.id).order_by(func.min(Cohort.start_on), Course.id).offset(max(offset, 0)).limit(limit)
-    )).scalars())
-    if not ids:
-        return CoursePage((), total, max(offset, 0), limit)
-    seats = {r[0]: r[1:] for r in (await session.execute(
-        select(Cohort.course_id, func.count(), func.sum(Cohort.capacity), func.count(Cohort.capacity))
-        .where(Cohort.course_id.in_(ids), *in_year).group_by(Cohort.course_id)
-    )).all()}
+    courses = (await session.execute(
+        select(Course.id, Course.title, Course.title_en, Course.category, func.count(), func.sum(Cohort.capacity),
+               func.count(Cohort.capacity), func.count().over())
+        .join(Cohort, Cohort.course_id == Course.id).where(*where)
+        .group_by(Course.id, Course.title, Course.title_en, Course.category)
+        .order_by(func.min(Cohort.start_on), Course.id).offset(offset).limit(limit)
+    )).all()
+    if not courses:  # past the last page (or nothing matches): the count alone
+        total = (await session.execute(
+            select(func.count(func.distinct(Course.id))).join(Cohort, Cohort.course_id == Course.id).where(*where)
+        )).scalar_one() if offset else 0
+        return CoursePage((), total, offset, limit)
     # Grouped by status (not summed with CASE) so the (cohort_id, status) index answers it alone.
     requests = _by_status((await session.execute(
         select(Cohort.course_id, Enrollment.status, func.count())
         .join(Enrollment, Enrollment.cohort_id == Cohort.id)
-        .where(Cohort.course_id.in_(ids), Enrollment.status.in_(COUNTED), *in_year)
+        .where(Cohort.course_id.in_([c[0] for c in courses]), Enrollment.status.in_(COUNTED), Cohort.year == year)
         .group_by(Cohort.course_id, Enrollment.status)
     )).all())
-    courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars()}
     rows = []
-    for course_id in ids:
-        c = courses[course_id]
-        n, capacity, limited = seats.get(course_id, (0, 0, 0))
+    for course_id, title, title_en, category, n, capacity, limited, _total in courses:
         confirmed, pending, waitlisted = requests.get(course_id, (0, 0, 0))
-        rows.append(CourseRow(c.id, c.title, c.title_en, c.category, n, int(capacity or 0) if limited == n else None,
-                              int(confirmed or 0), int(pending or 0), int(waitlisted or 0)))
-    return CoursePage(tuple(rows), total, max(offset, 0), limit)
+        rows.append(CourseRow(course_id, title, title_en, category, n, int(capacity or 0) if limited == n else None,
+                              int(confirmed), int(pending), int(waitlisted)))
+    return CoursePage(tuple(rows), courses[0][-1], offset, limit)
 
 
 @dataclass(frozen=True)
