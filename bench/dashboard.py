@@ -139,6 +139,18 @@ async def browse(base: str, cookie: str, rounds: int, timings: dict[str, list[fl
                     raise RuntimeError(f"{path}: HTTP {r.status_code}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live children (uvicorn's workers), from /proc; 0 elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return total + sum(_cpu_seconds(int(child)) for child in fh.read().split())
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -163,14 +175,17 @@ async def measure(url: str, volumes: dict, rounds: int, workers: int) -> dict:
         await browse(base, info["cookies"][0], 1, {})  # warm-up: caches, connections, templates
         solo: dict[str, list[float]] = {}
         await browse(base, info["cookies"][0], 3, solo)  # one person alone: the page's own cost
-        t0 = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        cpu0, t0 = _cpu_seconds(server.pid), time.perf_counter()
         await asyncio.gather(*(browse(base, c, rounds, timings) for c in info["cookies"]))
-        elapsed = time.perf_counter() - t0
+        elapsed, server_cpu = time.perf_counter() - t0, _cpu_seconds(server.pid) - cpu0
+        load = (load_before, os.getloadavg()[0])
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return {"info": info, "timings": timings, "solo": solo, "requests": sum(len(v) for v in timings.values()),
-            "elapsed": elapsed}
+    requests = sum(len(v) for v in timings.values())
+    return {"info": info, "timings": timings, "solo": solo, "requests": requests, "elapsed": elapsed,
+            "server_cpu_ms": server_cpu * 1000 / requests, "load": load}
 
 
 async def run(db: str, quick: bool, workers: int) -> dict:
@@ -219,11 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<22} {alone[name]:>9.1f} {len(values):>4} {_pct(values, 50):>8.1f} {p95s[name]:>8.1f} "
               f"{max(values):>8.1f} {'yes' if p95s[name] <= 200 else 'NO':>5}")
     worst = max(p95s.values())
-    print(f"{result['requests']} requests in {result['elapsed']:.1f} s ({result['requests'] / result['elapsed']:.0f}/s)")
+    print(f"{result['requests']} requests in {result['elapsed']:.1f} s ({result['requests'] / result['elapsed']:.0f}/s); "
+          f"server CPU {result['server_cpu_ms']:.1f} ms a request; load average {result['load'][0]:.1f} → "
+          f"{result['load'][1]:.1f} on {os.cpu_count()} cores")
     print(json.dumps({"bench": "dashboard", "db": args.db, "quick": args.quick, "sessions": CLIENTS, "workers": args.workers,
                       "enrollments": info["enrollments"], "cohorts": info["cohorts"], "pending": info["pending"],
                       "audit_rows": info["audit"], "p95_ms": p95s, "alone_p50_ms": alone, "worst_p95_ms": worst,
-                      "target_met": worst <= 200, "requests_per_s": round(result["requests"] / result["elapsed"], 1)},
+                      "target_met": worst <= 200, "requests_per_s": round(result["requests"] / result["elapsed"], 1),
+                      "server_cpu_ms_per_request": round(result["server_cpu_ms"], 1),
+                      "load_average": [round(x, 2) for x in result["load"]], "cores": os.cpu_count()},
                      ensure_ascii=False))
     return 0
 
