@@ -93,6 +93,16 @@ def _row(e: AuditEntry) -> AuditRow:
     return AuditRow(e.id, e.at, e.actor, e.actor_id, e.role, e.action, e.target, e.subjects, dict(e.detail or {}))
 
 
+# AuditRow's fields as plain columns: a page of rows without building (and tracking) an ORM object for each.
+_COLUMNS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.actor_id, AuditEntry.role, AuditEntry.action,
+            AuditEntry.target, AuditEntry.subjects, AuditEntry.detail)
+
+
+def _plain_row(row) -> AuditRow:
+    *head, detail = row
+    return AuditRow(*head, dict(detail or {}))
+
+
 def _filters(actor: str | None, action: str | None, since: datetime | None, until: datetime | None) -> list:
     where = []
     if actor:
@@ -119,9 +129,9 @@ async def search(session: AsyncSession, viewer: Actor, *, actor: str | None = No
     where = _filters(actor, action, since, until)
     matching_ids = select(AuditEntry.id).where(*where).limit(COUNT_CAP + 1).subquery()
     total = (await session.execute(select(func.count()).select_from(matching_ids))).scalar_one()
-    found = (await session.execute(select(AuditEntry).where(*where).order_by(AuditEntry.id.desc())
-                                   .offset(max(offset, 0)).limit(limit))).scalars()
-    rows = tuple(_row(e) for e in found)
+    found = await session.execute(select(*_COLUMNS).where(*where).order_by(AuditEntry.id.desc())
+                                  .offset(max(offset, 0)).limit(limit))
+    rows = tuple(_plain_row(r) for r in found)
     return AuditPage(rows, max(total, offset + len(rows)), max(offset, 0), limit,
                      actions if actions is not None else await recorded_actions(session))
 
