@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, func, literal, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Cohort, ExamRound, PlanYear
@@ -58,18 +58,30 @@ def pick_current(published: list[int], today: date) -> int | None:
 
 async def current_year(session: AsyncSession, today: date) -> int:
     """The current plan year; with nothing published yet, the clock's year (whose plan is still a draft)."""
-    found = pick_current(await published_years(session), today)
+    return _current(await published_years(session), today)
+
+
+def current_among(known: list[YearInfo], today: date) -> int:
+    """`current_year` from the `years()` a page has read already (no second look at the database)."""
+    return _current([y.year for y in known if y.published], today)
+
+
+def _current(published: list[int], today: date) -> int:
+    found = pick_current(published, today)
     return found if found is not None else today.year
 
 
 async def years(session: AsyncSession) -> list[YearInfo]:
     """Every year that has a row, cohorts or exam rounds, oldest first."""
-    known = {r.year: r for r in (await session.execute(select(PlanYear))).scalars()}
-    cohorts = dict((await session.execute(select(Cohort.year, func.count()).group_by(Cohort.year))).all())
-    rounds = dict((await session.execute(select(ExamRound.year, func.count()).group_by(ExamRound.year))).all())
-    all_years = sorted(set(known) | set(cohorts) | set(rounds))
-    return [YearInfo(y, bool(known.get(y) and known[y].published), known[y].published_at if y in known else None,
-                     cohorts.get(y, 0), rounds.get(y, 0)) for y in all_years]
+    known = {r.year: (r.published, r.published_at) for r in (await session.execute(
+        select(PlanYear.year, PlanYear.published, PlanYear.published_at))).all()}
+    counted = (await session.execute(  # cohorts and exam rounds per year in one round trip
+        select(Cohort.year, literal(True), func.count()).group_by(Cohort.year)
+        .union_all(select(ExamRound.year, literal(False), func.count()).group_by(ExamRound.year)))).all()
+    cohorts = {y: n for y, is_cohort, n in counted if is_cohort}
+    rounds = {y: n for y, is_cohort, n in counted if not is_cohort}
+    return [YearInfo(y, bool(known.get(y, (False,))[0]), known.get(y, (False, None))[1], cohorts.get(y, 0),
+                     rounds.get(y, 0)) for y in sorted(set(known) | set(cohorts) | set(rounds))]
 
 
 async def ensure_year(session: AsyncSession, year: int, now: datetime, *, published: bool = False) -> PlanYear:

@@ -23,7 +23,7 @@ async def _year(ctx: Ctx) -> tuple[int, list]:
     raw = str(ctx.request.query_params.get("year") or "")
     if raw.isdigit() and int(raw) in {y.year for y in known}:
         return int(raw), known
-    return await plan.current_year(ctx.session, ctx.now.date()), known
+    return plan.current_among(known, ctx.now.date()), known
 
 
 @staff_page
