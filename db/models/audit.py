@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, BigId
@@ -16,6 +16,8 @@ class AuditEntry(Base):
     a bug in this program can rewrite the record; only the retention job removes rows past the period."""
 
     __tablename__ = "audit_log"
+    # The access record page filters by action or by actor, newest first, and counts matches up to a cap.
+    __table_args__ = (Index("ix_audit_log_action_id", "action", "id"), Index("ix_audit_log_actor_id", "actor", "id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)

@@ -98,6 +98,8 @@ class Enrollment(Base):
         # The staff dashboard: pending/waitlisted lists and counts by status, requests per day.
         Index("ix_enrollments_status_cohort", "status", "cohort_id"),
         Index("ix_enrollments_requested_at", "requested_at"),
+        # The pending queue in request order: a page (even page 20) is read off the index, not sorted from all.
+        Index("ix_enrollments_status_requested", "status", "requested_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
