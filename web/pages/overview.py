@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -30,11 +31,13 @@ async def _figures(ctx: Ctx) -> tuple[stats.Overview, datetime]:
     return figures, ctx.now
 
 
-@staff_page
-async def overview(ctx: Ctx) -> Response:
+def _charts(ctx: Ctx, figures: stats.Overview) -> tuple[Markup, Markup]:
+    """The two SVG charts, drawn once per language for each set of figures (they change once a minute at most)."""
+    key = ("overview_charts", ctx.tr.lang)
+    cached = ctx.config.cache.get(key)
+    if cached is not None and cached[0] is figures:
+        return cached[1]
     _ = ctx.tr
-    today = ctx.now.date()
-    figures, as_of = await _figures(ctx)
     per_day = [Bar(f"{d.month}/{d.day}" if (DAYS - 1 - i) % 7 == 0 else "", n,  # a tick a week, ending today
                    _("{day}: {n} requests", day=ctx.tr.date(d), n=n))
                for i, (d, n) in enumerate(figures.requests_per_day)]
@@ -42,6 +45,17 @@ async def overview(ctx: Ctx) -> Response:
                 _("{category}: {taken} of {capacity} seats", category=_category(ctx, f.category),
                   taken=ctx.tr.number(f.taken), capacity=ctx.tr.number(f.capacity)))
             for f in figures.fill]
+    charts = (columns(per_day, name=_("Requests per day, last {days} days", days=DAYS)),
+              meters(fill, name=_("Seats taken per category in {year}", year=figures.year)))
+    ctx.config.cache[key] = (figures, charts)
+    return charts
+
+
+@staff_page
+async def overview(ctx: Ctx) -> Response:
+    today = ctx.now.date()
+    figures, as_of = await _figures(ctx)
+    requests_chart, fill_chart = _charts(ctx, figures)
     upcoming = []
     for r in calendar.upcoming_first(await calendar.rounds(ctx.session), today):
         nxt = r.next_event(today)
@@ -52,8 +66,7 @@ async def overview(ctx: Ctx) -> Response:
     sending = [p for p in await broadcasts.recent(ctx.session, limit=20) if p.unfinished]
     return ctx.page(
         "overview.html", figures=figures, section="overview", as_of=as_of,
-        requests_chart=columns(per_day, name=_("Requests per day, last {days} days", days=DAYS)),
-        fill_chart=meters(fill, name=_("Seats taken per category in {year}", year=figures.year)),
+        requests_chart=requests_chart, fill_chart=fill_chart,
         requests_total=sum(n for _d, n in figures.requests_per_day), fill=figures.fill,
         category=lambda c: _category(ctx, c), upcoming=upcoming, sending=sending,
     )
