@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import SignInLink, User, WebSession
@@ -97,24 +97,27 @@ async def start_session(session: AsyncSession, *, user_id: int, now: datetime, u
     return secret, SessionInfo(user_id, row.csrf_token, row.language, row.id_hash)
 
 
-async def load_session(session: AsyncSession, secret: str | None, now: datetime) -> tuple[SessionInfo, User | None] | None:
-    """The live session for a cookie and its person as stored now (one statement: every dashboard request asks),
-    or None (unknown, signed out, idle too long, too old). The person is None when their row is gone."""
+# Every dashboard request runs this: built once, read as plain columns (no ORM objects to build and track).
+_sessions, _users = WebSession.__table__, User.__table__
+_LIVE_SESSION = (
+    select(_sessions.c.user_id, _sessions.c.csrf_token, _sessions.c.language, _sessions.c.id_hash, _sessions.c.ended_at,
+           _sessions.c.expires_at, _sessions.c.last_seen_at, _users.c.role)
+    .select_from(_sessions.outerjoin(_users, _users.c.id == _sessions.c.user_id))
+    .where(_sessions.c.id_hash == bindparam("id_hash")))
+
+
+async def load_session(session: AsyncSession, secret: str | None, now: datetime) -> tuple[SessionInfo, str | None] | None:
+    """The live session for a cookie and its person's `users.role` as stored now (one statement: every dashboard
+    request asks; None for the role when the person's row is gone), or None (unknown, signed out, idle too long,
+    too old)."""
     if not secret:
         return None
-    found = (await session.execute(
-        select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
-        .where(WebSession.id_hash == digest(secret))
-        .execution_options(populate_existing=True)  # the role as stored now, whatever the session held before
-    )).first()
-    if found is None:
-        return None
-    row, user = found
-    if row.ended_at is not None or row.expires_at <= now or now - row.last_seen_at > SESSION_IDLE:
+    row = (await session.execute(_LIVE_SESSION, {"id_hash": digest(secret)})).first()
+    if row is None or row.ended_at is not None or row.expires_at <= now or now - row.last_seen_at > SESSION_IDLE:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-    return SessionInfo(row.user_id, row.csrf_token, row.language, row.id_hash), user
+        await session.execute(update(WebSession).where(WebSession.id_hash == row.id_hash).values(last_seen_at=now))
+    return SessionInfo(row.user_id, row.csrf_token, row.language, row.id_hash), row.role
 
 
 async def set_language(session: AsyncSession, id_hash: str, language: str) -> None:

@@ -34,7 +34,6 @@ class Ctx:
     request: Request
     config: WebConfig
     session: AsyncSession
-    user: User
     info: signin.SessionInfo
     tr: Translator
     now: datetime
@@ -51,7 +50,7 @@ class Ctx:
         return self.info.csrf_token
 
     def page(self, template: str, status: int = 200, **values) -> Response:
-        return render(template, tr=self.tr, status=status, csrf=self.csrf, user=self.user, now=self.now,
+        return render(template, tr=self.tr, status=status, csrf=self.csrf, signed_in=True, now=self.now,
                       path=self.request.url.path, query=self.request.query_params, **values)
 
     def redirect(self, path: str, **params) -> RedirectResponse:
@@ -90,10 +89,10 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
             if found is None:
                 await session.commit()
                 return refused("signed_out", status=401 if form is None else 403)
-            info, user = found
+            info, role = found
             tr = translator(info.language)
             actor = actor_for(config, info.user_id)
-            if user is None or person_role(actor, user.role) != "staff":
+            if role is None or person_role(actor, role) != "staff":  # no row: not a person the dashboard knows
                 await signin.end_session(session, info.id_hash, now)
                 await session.commit()
                 return refused("not_staff", tr)
@@ -101,7 +100,7 @@ def staff_page(fn: Page) -> Callable[[Request], Awaitable[Response]]:
             if form is not None and not hmac.compare_digest(sent, info.csrf_token.encode()):  # bytes: any input
                 await session.rollback()
                 return refused("csrf", tr)
-            ctx = Ctx(request, config, session, user, info, tr, now, actor, form)
+            ctx = Ctx(request, config, session, info, tr, now, actor, form)
             try:
                 response = await fn(ctx)
                 await session.commit()
