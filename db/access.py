@@ -17,7 +17,7 @@ import getpass
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User
@@ -66,7 +66,11 @@ async def role_of(session: AsyncSession, actor: Actor) -> str:
     if actor.user_id in actor.admin_ids:
         return "staff"
     # A column read, not session.get(): the identity map may hold a row loaded before the role changed.
-    return person_role(actor, (await session.execute(select(User.role).where(User.id == actor.user_id))).scalar_one_or_none())
+    return person_role(actor, (await session.execute(_ROLE, {"user_id": actor.user_id})).scalar_one_or_none())
+
+
+# Every service call checks the role: the statement is built once (building a select costs as much as running it).
+_ROLE = select(User.__table__.c.role).where(User.__table__.c.id == bindparam("user_id"))
 
 
 def person_role(actor: Actor, stored: str | None) -> str:

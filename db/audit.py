@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,11 +24,14 @@ MIN_KEEP = timedelta(days=731)  # two years, whatever the leap days: the law's m
 async def record(session: AsyncSession, actor: Actor, action: str, *, now: datetime, target: str | None = None,
                  subjects: int = 0, detail: dict | None = None, role: str | None = None) -> None:
     """Append one row. `detail` holds counts, ids and codes only (callers never pass free text or names)."""
-    session.add(AuditEntry(at=now, actor=actor.label, actor_id=actor.user_id,
-                           role=role or await role_of(session, actor), action=action[:48],
-                           target=(target or None) and target[:80], subjects=max(int(subjects), 0),
-                           detail=dict(detail or {})))
-    await session.flush()
+    row = dict(at=now, actor=actor.label, actor_id=actor.user_id, role=role or await role_of(session, actor),
+               action=action[:48], target=(target or None) and target[:80], subjects=max(int(subjects), 0),
+               detail=dict(detail or {}))
+    await session.flush()  # what the caller changed first, then its record (as one ORM flush did before)
+    await session.execute(_APPEND, row)  # a plain INSERT: no ORM object to build, track and flush
+
+
+_APPEND = insert(AuditEntry.__table__)
 
 
 @dataclass(frozen=True)
