@@ -1,11 +1,18 @@
 """Staff dashboard latency: p50/p95 of every page with 8 staff sessions browsing at once.
 
-    python -m bench.dashboard [--db postgresql|sqlite] [--quick]
+    python -m bench.dashboard [--db postgresql|sqlite] [--quick] [--workers N]
 
 The database holds 100,000 enrollments over 1,000 cohorts, 2,000 of them pending, and 100,000 access records
 (--quick: a tenth). The dashboard runs as `hrdbot dashboard serve` in its own process (as deployed); 8 clients
 (one signed-in session each) walk every page in turn — lists are paginated — and each page's latency is taken at
 the client. Target: p95 ≤ 200 ms for every page. For PostgreSQL a throw-away database is created and dropped.
+
+Besides latency it prints the server's CPU per request (its process and workers, from /proc) and the load average
+before and after: on a shared machine a busier machine and a slower server look the same in latency alone, so
+compare runs by CPU per request, or A/B in the same minutes. `--workers 2` is the deployed form (`hrdbot web` × 2
+behind nginx shares the cores the same way). Measured on the 2-core VM at load average 6–10 (full data,
+one process): 31.7 → 18.8 ms of server CPU a request after the round of README's "Staff dashboard" section,
+12.8 → 14.4 requests/s; the p95 target is not met while the machine is that busy (see the README table).
 """
 from __future__ import annotations
 
