@@ -34,7 +34,6 @@ async def test_every_message_delivered_exactly_once_or_unreachable_under_faults(
     standin.blocked.update(blocked)
     standin.fail_next(3, status=502)
     standin.timeout_next(2, delay=0.6)
-    standin.retry_after_next(1, seconds=1)  # flood control at least once, however slowly a busy machine sends
     standin.faults(p_5xx=0.05, p_timeout=0.03, seed=11, delay=0.6)
     # Faster than the stand-in allows: it answers 429 with retry_after, which pauses all sending.
     standin.rate = 25  # per second; the dispatcher below is set to go faster, so it gets 429 + retry_after
