@@ -98,12 +98,12 @@ async def refresh_commands(runtime: "Runtime") -> None:
 
 
 async def expire_flows(runtime: "Runtime") -> None:
-    """Conversations untouched for FLOW_TTL end here, not only when the person writes again."""
+    """Conversations untouched for HRDBOT_RETAIN_FLOW_HOURS end here, not only when the person writes again."""
     from db.flows import expire_flows as expire
-    from handlers.turn import FLOW_TTL
 
-    async with session_scope(runtime.services.sessionmaker) as session:
-        await expire(session, runtime.services.clock.now() - FLOW_TTL)
+    services = runtime.services
+    async with session_scope(services.sessionmaker) as session:
+        await expire(session, services.clock.now() - services.retention.flow_ttl)
 
 
 RETENTION_EVERY = timedelta(days=1)
@@ -111,7 +111,7 @@ RETENTION_EVERY = timedelta(days=1)
 
 async def daily_retention(runtime: "Runtime") -> None:
     """Personal data past its period goes (catalog/retention.py): at most once a day, on the bot's clock."""
-    from catalog.retention import Periods, run_retention
+    from catalog.retention import run_retention
 
     services = runtime.services
     now = services.clock.now()
@@ -119,7 +119,7 @@ async def daily_retention(runtime: "Runtime") -> None:
     if last is not None and now - last < RETENTION_EVERY:
         return
     async with session_scope(services.sessionmaker) as session:
-        await run_retention(session, now, services.extras.get("retention") or Periods())
+        await run_retention(session, now, services.retention)
     services.extras["retention_ran_at"] = now
 
 

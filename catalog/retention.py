@@ -5,7 +5,7 @@ period is a setting (HRDBOT_RETAIN_*, see docs/security.md) and each run is one 
   course titles — are blanked `outbox_days` after they were written; the row (kind, status, times) stays for the
   delivery reports and its key keeps a re-run from sending it twice;
 * an abandoned conversation (half-filled profile, typed reason…) is forgotten `flow_hours` after its last answer,
-  whether or not the person writes again;
+  whether or not the person writes again (the same period ends it when they do write: `Periods.flow_ttl`);
 * personal interview slots are deleted `slot_days` after the interview;
 * rejected and cancelled requests lose their personal fields (typed reasons, sign-up answers) once their plan year
   is over (the year after the cohort ended); the rows stay, anonymised, for the Center's statistics;
@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.profiles import NON_PERSONAL_DETAIL_KEYS
 from db.access import Actor
 from db.audit import MIN_KEEP, purge_expired, record
-from db.models import Cohort, Enrollment, InterviewSlot, OutboxMessage, User
+from db.flows import FLOW_HOURS, expire_flows
+from db.models import Cohort, Enrollment, InterviewSlot, OutboxMessage
 
 DONE = ("sent", "failed", "unreachable", "expired", "cancelled")
 
@@ -30,9 +31,14 @@ DONE = ("sent", "failed", "unreachable", "expired", "cancelled")
 @dataclass(frozen=True)
 class Periods:
     outbox_days: int = 30
-    flow_hours: int = 24
+    flow_hours: int = FLOW_HOURS
     slot_days: int = 30
     audit_days: int = MIN_KEEP.days
+
+    @property
+    def flow_ttl(self) -> timedelta:
+        """How long an untouched conversation lives, wherever it is checked."""
+        return timedelta(hours=self.flow_hours)
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,7 @@ async def run_retention(session: AsyncSession, now: datetime, periods: Periods =
         .where(OutboxMessage.status.in_(DONE), OutboxMessage.created_at < now - timedelta(days=periods.outbox_days),
                cast(OutboxMessage.params, Text) != "{}")
         .values(params={}, error=None).execution_options(synchronize_session=False))
-    flows = await session.execute(
-        update(User).where(User.flow_updated_at < now - timedelta(hours=periods.flow_hours))
-        .values(flow=None, flow_step=None, flow_data=None, flow_updated_at=None)
-        .execution_options(synchronize_session=False))
+    flows = await expire_flows(session, now - periods.flow_ttl)
     old_slots = select(InterviewSlot).where(InterviewSlot.starts_at < now - timedelta(days=periods.slot_days))
     slots = list((await session.execute(old_slots)).scalars())
     for slot in slots:
@@ -72,7 +75,7 @@ async def run_retention(session: AsyncSession, now: datetime, periods: Periods =
             anonymised += 1
     await session.flush()
     audit = await purge_expired(session, now=now, keep=timedelta(days=periods.audit_days))
-    report = RetentionReport(max(messages.rowcount or 0, 0), max(flows.rowcount or 0, 0), len(slots), anonymised,
+    report = RetentionReport(max(messages.rowcount or 0, 0), max(flows, 0), len(slots), anonymised,
                              audit)
     if any(asdict(report).values()):
         await record(session, Actor.system("retention"), "retention.run", now=now, role="system",

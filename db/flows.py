@@ -9,6 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User
 
+# How long an untouched conversation lives: the one default of HRDBOT_RETAIN_FLOW_HOURS (catalog/retention.Periods),
+# read by the turn (the person writes again), the scheduler tick and the daily retention pass alike.
+FLOW_HOURS = 3
+
 
 async def expire_flows(session: AsyncSession, before: datetime) -> int:
     """Clear every flow last touched before `before`; returns how many were cleared."""

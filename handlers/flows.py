@@ -9,7 +9,7 @@ Each flow declares its steps and what each accepts (`Step.text`: a typed answer;
   one message with "↩ back to …" (shows the step again) and "✖ stop". A command (/my, /exams…) likewise keeps the
   flow and offers the way back. Free-text steps (a name, a reason, a notice) take any text except what is clearly
   something else.
-- **Back / stop** buttons (`BACK`, `STOP`) for every flow, and **expiry**: a flow untouched for `FLOW_TTL` is
+- **Back / stop** buttons (`BACK`, `STOP`) for every flow, and **expiry**: a flow untouched for `HRDBOT_RETAIN_FLOW_HOURS` (3 h) is
   cleared by the scheduler tick (bot/app.py) and when the person writes again (handlers/turn.py).
 """
 from __future__ import annotations

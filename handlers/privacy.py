@@ -17,7 +17,7 @@ from locales import N_, Translator
 HELP_ENTRY = ("mydata", N_("see everything I keep about you (also as a file)"))
 
 
-def summary(data: dict, tr: Translator) -> str:
+def summary(data: dict, tr: Translator, flow_hours: int) -> str:
     _ = tr
     lines = [_("📄 What I keep about you"), ""]
     tg = data["telegram"] or {}
@@ -33,7 +33,9 @@ def summary(data: dict, tr: Translator) -> str:
     lines.append(_("• Course news topics: {count}", count=len(data["course_news_topics"])))
     lines.append(_("• Messages I sent or will send you: {count}", count=data["messages"]["total"]))
     if data["conversation_in_progress"]:
-        lines.append(_("• Answers of a conversation in progress (forgotten after 24 hours)"))
+        lines.append(tr.ngettext("• Answers of a conversation in progress (forgotten {n} hour after the last answer)",
+                                 "• Answers of a conversation in progress (forgotten {n} hours after the last answer)",
+                                 flow_hours))
     lines += ["", _("The file holds all of it. /forget deletes it.")]
     return "\n".join(lines)
 
@@ -41,7 +43,7 @@ def summary(data: dict, tr: Translator) -> str:
 @on_turn
 async def on_mydata(t: Turn) -> None:
     data = await my_data(t.session, t.user.id)
-    t.reply(summary(data, t.tr))
+    t.reply(summary(data, t.tr, t.services.retention.flow_hours))
     t.document("mydata.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.center import ContactDetails
 from catalog.courses import CardCache, catalog_version
+from catalog.retention import Periods
 from db.clock import Clock
 
 
@@ -25,6 +26,11 @@ class Services:
     catalog_version: int | None = None  # what search and the card texts were built from
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)  # wakes the dispatcher after a commit
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def retention(self) -> Periods:
+        """The retention periods (HRDBOT_RETAIN_*), among them how long an untouched conversation lives."""
+        return self.extras.get("retention") or Periods()
 
     async def catalog_changed(self) -> None:
         """Call after courses or cohorts were imported or edited: forgets cached card texts, rebuilds search."""

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -31,7 +31,6 @@ from notifications.messages import Rendered
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-FLOW_TTL = timedelta(hours=3)  # a flow untouched this long is forgotten (by the tick too), so free text searches again
 
 
 def fit(text: str, limit: int = MAX_TEXT) -> str:
@@ -222,7 +221,8 @@ async def load_user(session: AsyncSession, update: Update, services: Services, n
             user.role_only = False  # `hrdbot admin add` made the row; now they have written: a user like any other
         if user.unreachable_at is not None:
             user.unreachable_at = None  # they wrote to us, so they have unblocked the bot
-        if user.flow and user.flow_updated_at and now - user.flow_updated_at > FLOW_TTL:
+        # A flow untouched past its time to live is forgotten (the tick does the same), so free text searches again.
+        if user.flow and user.flow_updated_at and now - user.flow_updated_at > services.retention.flow_ttl:
             user.flow = user.flow_step = None
             user.flow_data = None
     return user
