@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import traceback
 from datetime import datetime, timezone
+
+from db.logsafe import Safe, frames
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -18,8 +19,10 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         msg = record.msg if isinstance(record.msg, str) else type(record.msg).__name__
-        # Only numbers are put into the message: "%r" of an error or a user object is how personal data leaks.
-        if record.args and isinstance(record.args, tuple) and all(isinstance(a, (int, float)) for a in record.args):
+        # Only numbers (and logsafe.Safe texts: error types and places) are put into the message: "%r" of an error
+        # or a user object is how personal data leaks.
+        if record.args and isinstance(record.args, tuple) and all(isinstance(a, (int, float, Safe, type(None)))
+                                                                  for a in record.args):
             try:
                 msg = msg % record.args
             except (TypeError, ValueError):
@@ -28,12 +31,13 @@ class JsonFormatter(logging.Formatter):
                "level": record.levelname.lower(), "logger": record.name, "msg": msg}
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and key != "color_message":
-                out[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                plain = isinstance(value, (str, int, float, bool, type(None))) or (
+                    isinstance(value, list) and all(isinstance(v, str) for v in value))  # logsafe's "where"
+                out[key] = value if plain else str(value)
         if record.exc_info and record.exc_info[0] is not None:
             exc_type, _exc, tb = record.exc_info
             out["error"] = exc_type.__name__
-            out["where"] = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}:{f.name}"
-                            for f in traceback.extract_tb(tb)[-4:]]
+            out["where"] = frames(tb)
         return json.dumps(out, ensure_ascii=False)
 
 

@@ -10,6 +10,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from db.access import Forbidden as NotAllowed
+from db.logsafe import describe, one_line
 from handlers.callbacks import StaleButton, lookup, parse
 from handlers.turn import Turn, on_turn
 from locales import translator
@@ -36,15 +37,17 @@ def _user_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str | 
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log everything; tell the user something polite (in their language) when there is a user."""
+    """Log the error by type and place (db/logsafe.py); tell the user something polite (in their language)."""
     error = context.error
     if isinstance(error, Forbidden):
         return  # they blocked the bot; nothing to say and nobody to say it to
+    update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, NotAllowed):
         # A service refused (the role changed since the handler looked): nothing was written.
-        log.warning("refused: %s", error)
-    else:
-        log.error("update failed: %r", error, exc_info=error)
+        log.warning("update %s refused: %s may not %s", update_id, error.actor.label, error.action)
+    elif error is not None:
+        # Type and place only: the message of an error (and so its traceback) can quote what the person typed.
+        log.error("update %s failed: %s", update_id, one_line(error), extra={"update_id": update_id, **describe(error)})
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     tr = translator(_user_language(update, context))
@@ -71,5 +74,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer(text[:200], show_alert=True)
         else:
             await context.bot.send_message(update.effective_chat.id, text)
-    except Exception:  # noqa: BLE001 - never let the error handler raise
-        log.exception("could not tell the user about an error")
+    except Exception as exc:  # noqa: BLE001 - never let the error handler raise
+        log.error("could not tell the user about an error: %s", one_line(exc), extra=describe(exc))

@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.clock import Clock
+from db.logsafe import describe, one_line
 from db.models import OutboxMessage, User
 from notifications.messages import Rendered
 from notifications.sending import Blocked, PermanentError, RetryLater, Sender, TransientError
@@ -188,8 +189,8 @@ class Dispatcher:
         try:
             rendered = self.render(msg.kind, dict(msg.params or {}), language)
         except Exception as exc:  # a bug in one renderer must not stop the queue
-            log.exception("cannot render outbox %s", msg.id)
-            await self._finish(msg.id, status="failed", error=f"render: {exc!r}"[:500])
+            log.error("cannot render outbox %s: %s", msg.id, one_line(exc), extra=describe(exc))
+            await self._finish(msg.id, status="failed", error=f"render: {one_line(exc)}"[:500])
             self.stats.failed += 1
             return
         await self.limits.wait_turn(msg.chat_id)
@@ -264,8 +265,8 @@ class Dispatcher:
                 n = await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database may be briefly down: keep going
-                log.exception("dispatcher batch failed")
+            except Exception as exc:  # the database may be briefly down: keep going
+                log.error("dispatcher batch failed: %s", one_line(exc), extra=describe(exc))
                 n = 0
             if n == 0:
                 wakeup.clear()
