@@ -347,6 +347,31 @@ def _when_phrase(kind: str, days: int, day: date, tr: Translator) -> str:
     return tr("{event} is in {days} days ({date}).", event=event, days=days, date=when)
 
 
+def staff_slot_notice(params: dict, tr: Translator) -> list[str]:
+    """The privacy notice of an interview slot staff imported (the person did not type it): what, why, how long,
+    /mydata and /forget. Carried by the import's own notice and by every reminder quoting that slot."""
+    if params.get("slot_source") != "import":
+        return []
+    days = int(params.get("keep_days") or 0)
+    if params.get("applicant_no_from_staff"):
+        text = tr.ngettext(
+            "🔒 The HRD Center's exam staff gave me your interview time and place and your applicant number. I keep "
+            "them only to remind you of the interview: the time and place are deleted {n} day after it, the applicant "
+            "number when you unsubscribe. /mydata shows everything I keep about you; /forget deletes it now.",
+            "🔒 The HRD Center's exam staff gave me your interview time and place and your applicant number. I keep "
+            "them only to remind you of the interview: the time and place are deleted {n} days after it, the applicant "
+            "number when you unsubscribe. /mydata shows everything I keep about you; /forget deletes it now.", days)
+    else:
+        text = tr.ngettext(
+            "🔒 The HRD Center's exam staff gave me your interview time and place. I keep them only to remind you of "
+            "the interview, and delete them {n} day after it. /mydata shows everything I keep about you; /forget "
+            "deletes it now.",
+            "🔒 The HRD Center's exam staff gave me your interview time and place. I keep them only to remind you of "
+            "the interview, and delete them {n} days after it. /mydata shows everything I keep about you; /forget "
+            "deletes it now.", days)
+    return [text]
+
+
 @notice("exam_reminder")
 def render_reminder(params: dict, tr: Translator) -> Rendered:
     kind = params.get("event", "")
@@ -357,6 +382,7 @@ def render_reminder(params: dict, tr: Translator) -> Rendered:
         if params.get("at"):
             lines.append(tr("My interview: {when}, {place}", when=tr.datetime(datetime.fromisoformat(params["at"])),
                             place=params.get("place") or "–"))
+            lines += staff_slot_notice(params, tr)
         else:
             start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
             lines.append(tr("Interview period: {period}. Your own date and time are in the exam notice; "
@@ -393,6 +419,7 @@ def render_slot(params: dict, tr: Translator) -> Rendered:
     text = tr("📅 Your interview for “{title}”: {when}, {place}. I will remind you before it.",
               title=tr.pick(params.get("title"), params.get("title_en")),
               when=tr.datetime(datetime.fromisoformat(params["at"])), place=params.get("place") or "–")
+    text = "\n\n".join([text, *staff_slot_notice(params, tr)])
     return Rendered(text, rows([Button(tr("Open the exam"), EXAM(params.get("round_id") or "-"))]))
 
 

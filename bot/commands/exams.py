@@ -83,7 +83,8 @@ async def _run_import(kind: str, path: Path, dry_run: bool) -> int:
         async with sessionmaker() as session:
             try:  # the dashboard's exams page imports through the same function
                 result = await check_or_import(session, kind, path.name, content, settings.clock().now(),
-                                               actor=Actor.operator(), dry_run=dry_run)
+                                               actor=Actor.operator(), dry_run=dry_run,
+                                               slot_keep_days=settings.retention.slot_days)
             except (ImportFileError, UnicodeDecodeError) as exc:
                 raise CliError(f"import {kind}: {exc}") from exc
             await session.commit()

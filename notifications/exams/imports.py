@@ -35,7 +35,7 @@ from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Use
 from db.outbox import Notice, enqueue
 from locales import N_
 from notifications.exams.config import EVENT_KINDS, PRECISIONS, ROUND_KINDS, SLOT_HOURS
-from notifications.exams.planner import EventChange, notify_changes
+from notifications.exams.planner import SLOT_KEEP_DAYS, EventChange, notify_changes, slot_notice_params
 from notifications.exams.subscriptions import set_slot
 
 ROUND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -301,7 +301,11 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
 
 # -- interview slots ----------------------------------------------------------------------------------------------
 async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now: datetime, *, actor: Actor,
-                       dry_run: bool = False) -> ImportResult:
+                       dry_run: bool = False, keep_days: int = SLOT_KEEP_DAYS) -> ImportResult:
+    """Staff-given interview times (and applicant numbers): personal data the applicant did not type, so the notice
+    that tells them of the slot also says what is kept, why, for how long (`keep_days` after the interview, the
+    retention setting) and points to /mydata and /forget; it is written in the slot's own transaction, before any
+    reminder can use the slot (and those reminders repeat it: see planner.slot_notice_params)."""
     await require_staff(session, actor, "import.interview_slots")
     result = ImportResult(rows=len(table))
     if table:
@@ -379,7 +383,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
             result.notices += await enqueue(session, Notice(
                 key=key, user_id=user_id, kind=SLOT_KIND,
                 params={"round_id": rid, "title": title, "title_en": title_en, "at": starts_at.isoformat(),
-                        "place": place}), now=now)
+                        "place": place, **slot_notice_params(keep_days, applicant_no=bool(applicant))}), now=now)
     result.applied = True
     await record(session, actor, "import.interview_slots", now=now, subjects=len({v[2] for v in valid}),
                  detail={"rows": result.rows, "slots": result.slots, "notices": result.notices})
@@ -400,14 +404,16 @@ IMPORTERS = {"exams": import_exams, "interview-slots": import_slots}
 
 
 async def check_or_import(session: AsyncSession, kind: str, filename: str, content: bytes, now: datetime, *,
-                          actor: Actor, dry_run: bool = False) -> ImportResult:
+                          actor: Actor, dry_run: bool = False, slot_keep_days: int = SLOT_KEEP_DAYS) -> ImportResult:
     """Read the file (in a worker thread: a hostile workbook never stalls the event loop), validate every row and,
     unless dry_run or any row is wrong, apply it with the change notices. A dry run or a refused file leaves the
-    database as it was (a savepoint), so the caller commits either way. Raises ImportFileError."""
+    database as it was (a savepoint), so the caller commits either way. Raises ImportFileError. `slot_keep_days`:
+    HRDBOT_RETAIN_SLOT_DAYS, told to applicants whose interview slot is imported."""
     table = await asyncio.to_thread(read_table, filename, content)
     savepoint = await session.begin_nested()
     try:
-        result = await IMPORTERS[kind](session, table, now, actor=actor, dry_run=dry_run)
+        extra = {"keep_days": slot_keep_days} if IMPORTERS[kind] is import_slots else {}
+        result = await IMPORTERS[kind](session, table, now, actor=actor, dry_run=dry_run, **extra)
     except BaseException:
         await savepoint.rollback()
         raise

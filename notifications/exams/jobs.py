@@ -22,7 +22,7 @@ async def exam_reminders(runtime) -> None:
             report = await plan(session, now)
         services.extras[PLANNED_FLAG] = True
         log.info("exam reminders planned at start-up: %d rows written, %d cancelled", report.upserted, report.cancelled)
-    report = await send_due(services.sessionmaker, now)
+    report = await send_due(services.sessionmaker, now, slot_keep_days=services.retention.slot_days)
     if report.sent or report.expired or report.superseded:
         log.info("exam reminders: %d queued, %d expired (event begun), %d superseded",
                  report.sent, report.expired, report.superseded)

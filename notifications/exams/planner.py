@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from catalog.retention import Periods
 from db.clock import SEOUL
 from db.models import ExamEvent, ExamRound, ExamSubscription, InterviewSlot, Reminder
 from db.outbox import Notice, enqueue_many
@@ -34,6 +35,13 @@ log = logging.getLogger(__name__)
 CHUNK = 1000  # rows per statement / per claim transaction: bounded memory, SQLite's variable limit
 REMINDER_KIND = "exam_reminder"
 CHANGE_KIND = "exam_change"
+SLOT_KEEP_DAYS = Periods().slot_days  # HRDBOT_RETAIN_SLOT_DAYS's default; the bot passes the setting
+
+
+def slot_notice_params(keep_days: int, *, applicant_no: bool = False) -> dict:
+    """What a message quoting a staff-imported interview slot needs to carry the privacy notice (the person did not
+    type that data): the renderer then says what is kept, why, for how long, and points to /mydata and /forget."""
+    return {"slot_source": "import", "keep_days": keep_days, **({"applicant_no_from_staff": True} if applicant_no else {})}
 
 
 @dataclass
@@ -199,21 +207,24 @@ async def _expire_missed(session: AsyncSession, now: datetime, report: SendRepor
     report.superseded += max(result.rowcount or 0, 0)
 
 
-async def send_due(sessionmaker: async_sessionmaker[AsyncSession], now: datetime, *, chunk: int = CHUNK) -> SendReport:
-    """Claim due reminders and turn each into an outbox notice, in the same transaction."""
+async def send_due(sessionmaker: async_sessionmaker[AsyncSession], now: datetime, *, chunk: int = CHUNK,
+                   slot_keep_days: int = SLOT_KEEP_DAYS) -> SendReport:
+    """Claim due reminders and turn each into an outbox notice, in the same transaction. A reminder quoting a slot
+    that staff imported repeats its privacy notice (`slot_keep_days`: the retention setting), so the person reads
+    it with the first message using the slot even if the import's own notice were delayed by a retry."""
     report = SendReport()
     async with session_scope(sessionmaker) as session:
         await _expire_missed(session, now, report)
     while True:
         async with session_scope(sessionmaker) as session:
-            n = await _send_chunk(session, now, chunk)
+            n = await _send_chunk(session, now, chunk, slot_keep_days)
         report.sent += n
         if n == 0:
             break
     return report
 
 
-async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
+async def _send_chunk(session: AsyncSession, now: datetime, chunk: int, slot_keep_days: int) -> int:
     # Claim ids first (one table, walked along the (status, due_at) index, no sort of the backlog, SKIP LOCKED
     # so two workers never take the same row), then read what the notices need for just those rows.
     claim = (select(Reminder.id).where(Reminder.status == "planned", Reminder.due_at <= now)
@@ -225,7 +236,7 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
         return 0
     q = (select(Reminder.id, Reminder.user_id, Reminder.event_id, Reminder.offset_key, Reminder.event_starts_at,
                 ExamEvent.kind, ExamEvent.start_on, ExamEvent.end_on, ExamEvent.round_id,
-                ExamRound.title, ExamRound.title_en, InterviewSlot.starts_at, InterviewSlot.place)
+                ExamRound.title, ExamRound.title_en, InterviewSlot.starts_at, InterviewSlot.place, InterviewSlot.source)
          .join(ExamEvent, ExamEvent.id == Reminder.event_id)
          .join(ExamRound, ExamRound.id == ExamEvent.round_id)
          .join(InterviewSlot, and_(InterviewSlot.round_id == ExamEvent.round_id,
@@ -235,7 +246,7 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
     rows = (await session.execute(q)).all()
     today = now.astimezone(SEOUL).date()
     notices = []
-    for rid, uid, eid, key, starts_at, kind, start_on, end_on, round_id, title, title_en, slot_at, place in rows:
+    for rid, uid, eid, key, starts_at, kind, start_on, end_on, round_id, title, title_en, slot_at, place, source in rows:
         personal = slot_at is not None
         day = starts_at.astimezone(SEOUL).date()
         params = {"round_id": round_id, "title": title, "title_en": title_en, "event": kind, "offset": key,
@@ -243,6 +254,8 @@ async def _send_chunk(session: AsyncSession, now: datetime, chunk: int) -> int:
                   "days": (day - today).days}
         if personal:
             params.update(at=slot_at.astimezone(SEOUL).isoformat(), place=place or "")
+            if source == "import":
+                params.update(slot_notice_params(slot_keep_days))
         notices.append(Notice(key=reminder_key(uid, eid, key, day), user_id=uid, kind=REMINDER_KIND, params=params))
     await enqueue_many(session, notices, now=now)
     await session.execute(update(Reminder).where(Reminder.id.in_([r[0] for r in rows]))
