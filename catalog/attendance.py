@@ -159,11 +159,13 @@ async def import_attendance(session: AsyncSession, table: Table, now: datetime, 
             result.changes.append(OutcomeChange(rowno, e.id, e.status, values["result"]))
     if dry_run or not plan.ok:
         return result
+    people = set()
     for change in result.changes:
         e = await session.get(Enrollment, change.enrollment_id)
         e.status = change.new
+        people.add(e.user_id)
     await session.flush()
-    await record(session, actor, "attendance.import", now=now, subjects=len(result.changes), detail={
+    await record(session, actor, "attendance.import", now=now, people=people, detail={
         "completed": sum(c.new == "completed" for c in result.changes),
         "no_show": sum(c.new == "no_show" for c in result.changes)})
     result.applied = True

@@ -570,7 +570,7 @@ async def bulk_approve(session: AsyncSession, *, course_id: str, actor: Actor, n
             out.append(result.enrollment)
     if out:
         await record(session, actor, "enrollment.approve_all", now=now, target=f"course:{course_id}",
-                     subjects=len({v.user_id for v in out}), detail={"enrollment_ids": [v.id for v in out]})
+                     people={v.user_id for v in out}, detail={"enrollment_ids": [v.id for v in out]})
     return out
 
 
@@ -635,7 +635,7 @@ async def pending_queue(session: AsyncSession, actor: Actor, course_id: str | No
         grouped.setdefault(course.id, (course, []))[1].append(PendingItem(_view(e, c, course), name, department, rank))
     people = {item.enrollment.user_id for _course, items in grouped.values() for item in items}
     await record(session, actor, "enrollment.view_pending", now=now,
-                 target=f"course:{course_id}" if course_id else None, subjects=len(people))
+                 target=f"course:{course_id}" if course_id else None, people=people)
     return [QueueCourse(course.id, course.title, course.title_en, tuple(items)) for course, items in grouped.values()]
 
 
@@ -688,7 +688,7 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
         ))
     target = f"cohort:{cohort_id}" if cohort_id is not None else f"course:{course_id}" + (f"/{year}" if year else "")
     await record(session, actor, "export.enrollments", now=now, target=target,
-                 subjects=len({e.user_id for e, _c, _p in rows}), detail={"rows": len(out)})
+                 people={e.user_id for e, _c, _p in rows}, detail={"rows": len(out)})
     return out
 
 

@@ -9,14 +9,19 @@ How long: until the person deletes it with /forget.
 
 `forget()` deletes the Profile row, the personal answers inside enrollment `details` (e.g. the retirement date and
 family answers of a retirement sign-up) and the reasons staff gave for a decision (a typed reason may name the
-person), the person's exam subscriptions (applicant numbers), interview slots and planned reminders, their
-course-news subscriptions, the parameters of every message queued or sent to them (outbox: interview times and
-places, reasons, course titles) — messages not sent yet are cancelled —, their Telegram name and username, and any
+person), the person's exam subscriptions (applicant numbers), interview slots, exam and course-start reminders,
+notification choices, course-news subscriptions, every message queued or sent to them (outbox rows: nothing still
+queued goes out), their staff dashboard sessions and sign-in links, their Telegram name and username, and any
 half-finished conversation. It keeps, without personal details, the enrollment rows themselves (course, cohort,
-status, dates): a confirmed or pending request holds a seat that other people are counting on and waitlists depend
-on its order, and the Center reports how many people took each course; those rows say nothing about the person
-except the Telegram account number the bot needs to answer them. They can be cancelled with /my like any request.
-The access record (audit log) gets one row: the numeric id and the counts, never the values.
+status, dates), each marked `personal_data_deleted` so no reminder is planned from it again: a confirmed or pending
+request holds a seat that other people are counting on and waitlists depend on its order, and the Center reports
+how many people took each course; those rows say nothing about the person except the Telegram account number the
+bot needs to answer them. They can be cancelled with /my like any request. Also kept, as records of the Center's
+work rather than data about the person: the access record (audit log, kept two years by law: numeric ids and
+counts, never values; it gets one `privacy.forget` row) and, for staff, who decided a request
+(`enrollments.decided_by`) and who wrote a broadcast (`broadcasts.created_by`).
+tests/catalog/test_forget_every_table.py holds these exceptions and fails on any other table that still has a row
+with the person's id.
 """
 from __future__ import annotations
 
@@ -26,14 +31,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.eligibility import add_years
 from db.access import Actor
 from db.audit import record
-from db.models import (Enrollment, ExamSubscription, InterviewSlot, OutboxMessage, Profile, Reminder,
-                       TopicSubscription, User)
+from db.models import (CourseReminder, Enrollment, ExamSubscription, InterviewSlot, NotificationChoice, OutboxMessage,
+                       Profile, Reminder, SignInLink, TopicSubscription, User, WebSession)
 
 RANKS: tuple[str, ...] = ("9급", "8급", "7급", "6급", "5급", "4급", "3급", "임기제", "공무직", "전문경력관")
 POSITIONS: tuple[str, ...] = ("과장", "팀장")
@@ -45,8 +50,9 @@ EARLIEST_HIRE = date(1950, 1, 1)
 LONGEST_CAREER_YEARS = 50  # a retirement date further away than this is a typo
 
 # Keys of Enrollment.details that are not about the person; everything else is deleted by forget().
+FORGOTTEN = "personal_data_deleted"  # enrollment detail: the person used /forget on this day; no reminders for it
 NON_PERSONAL_DETAIL_KEYS = frozenset({"program", "course_id", "track", "track_en", "source", "via", "flow",
-                                      "personal_data_deleted"})
+                                      FORGOTTEN})
 
 
 class ProfileError(ValueError):
@@ -82,7 +88,9 @@ class ForgetReport:
     interview_slots_deleted: int
     applicant_numbers_cleared: int
     subscriptions_deleted: int = 0  # exam rounds and course-news topics
-    messages_cleared: int = 0  # outbox rows whose parameters were removed
+    messages_cleared: int = 0  # outbox rows deleted (sent, and never to be sent)
+    reminders_deleted: int = 0  # exam and course-start reminders
+    dashboard_rows_deleted: int = 0  # staff dashboard sessions and sign-in links
     kept_fields: tuple[str, ...] = field(default=("telegram_id", "language", "enrollments", "subscriptions"))
 
 
@@ -174,25 +182,25 @@ async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetRe
         details = dict(e.details or {})
         kept = {k: v for k, v in details.items() if k in NON_PERSONAL_DETAIL_KEYS}
         if kept != details or e.reason is not None:
-            kept["personal_data_deleted"] = now.date().isoformat()
-            e.details = kept
-            e.reason = None
             cleared += 1
+        # Every kept seat carries the mark, so the course-start planner never writes a reminder for it again.
+        kept.setdefault(FORGOTTEN, now.date().isoformat())
+        if kept != details or e.reason is not None:
+            e.details, e.reason = kept, None
 
-    def owned(model):
-        return model.user_id == user_id
+    def gone(model):
+        return session.execute(delete(model).where(model.user_id == user_id))
 
-    slots = await session.execute(delete(InterviewSlot).where(owned(InterviewSlot)))
+    slots = await gone(InterviewSlot)
     numbers = (await session.execute(select(func.count()).select_from(ExamSubscription).where(
-        owned(ExamSubscription), ExamSubscription.applicant_no.is_not(None)))).scalar_one()
-    await session.execute(delete(Reminder).where(owned(Reminder)))
-    exams = await session.execute(delete(ExamSubscription).where(owned(ExamSubscription)))
-    topics = await session.execute(delete(TopicSubscription).where(owned(TopicSubscription)))
-    # Messages not sent yet are not sent at all; every message keeps only its kind and status.
-    await session.execute(update(OutboxMessage).where(owned(OutboxMessage), OutboxMessage.status == "pending")
-                          .values(status="cancelled"))
-    messages = await session.execute(update(OutboxMessage).where(owned(OutboxMessage))
-                                     .values(params={}, error=None))
+        ExamSubscription.user_id == user_id, ExamSubscription.applicant_no.is_not(None)))).scalar_one()
+    reminders = [await gone(Reminder), await gone(CourseReminder)]
+    exams = await gone(ExamSubscription)
+    topics = await gone(TopicSubscription)
+    await gone(NotificationChoice)
+    dashboard = [await gone(WebSession), await gone(SignInLink)]
+    # Messages not sent yet are not sent at all (a dispatcher holding one finds it gone); sent ones leave no trace.
+    messages = await gone(OutboxMessage)
     user = await session.get(User, user_id)
     if user is not None:
         user.first_name = ""
@@ -202,10 +210,12 @@ async def forget(session: AsyncSession, user_id: int, now: datetime) -> ForgetRe
         user.flow_updated_at = None
     await session.flush()
     report = ForgetReport(deleted, len(enrollments), cleared, slots.rowcount or 0, numbers,
-                          (exams.rowcount or 0) + (topics.rowcount or 0), messages.rowcount or 0)
+                          (exams.rowcount or 0) + (topics.rowcount or 0), messages.rowcount or 0,
+                          sum(r.rowcount or 0 for r in reminders), sum(r.rowcount or 0 for r in dashboard))
     await record(session, Actor.person(user_id), "privacy.forget", now=now, target=f"user:{user_id}", subjects=1,
                  detail={"profile": deleted, "enrollments_anonymised": cleared, "slots": report.interview_slots_deleted,
-                         "subscriptions": report.subscriptions_deleted, "messages": report.messages_cleared})
+                         "subscriptions": report.subscriptions_deleted, "messages": report.messages_cleared,
+                         "reminders": report.reminders_deleted, "dashboard": report.dashboard_rows_deleted})
     return report
 
 

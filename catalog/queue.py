@@ -97,5 +97,5 @@ async def pending_page(session: AsyncSession, actor: Actor, *, now: datetime, co
         total = dict(cohorts).get(cohort_number, 0)
     await record(session, actor, "enrollment.view_pending", now=now, role=role,
                  target=f"course:{course_id}" if course_id else None,
-                 subjects=len({item.enrollment.user_id for item in items}))
+                 people={item.enrollment.user_id for item in items})
     return PendingPage(items, total, max(offset, 0), limit, courses, cohorts)

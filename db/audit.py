@@ -7,10 +7,11 @@ itself needs no deleting when someone uses /forget. The database refuses UPDATE 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Text, cast, delete, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,20 +19,49 @@ from db.access import Actor, require_staff, role_of
 from db.models import AuditEntry
 
 COUNT_CAP = 10_000  # the audit page counts matches up to this many
+PEOPLE = "people"  # detail key: the ids of the people an action touched
 MIN_KEEP = timedelta(days=731)  # two years, whatever the leap days: the law's minimum, also enforced by the trigger
 
 
 async def record(session: AsyncSession, actor: Actor, action: str, *, now: datetime, target: str | None = None,
-                 subjects: int = 0, detail: dict | None = None, role: str | None = None) -> None:
-    """Append one row. `detail` holds counts, ids and codes only (callers never pass free text or names)."""
+                 subjects: int = 0, detail: dict | None = None, role: str | None = None,
+                 people: Iterable[int] | None = None) -> None:
+    """Append one row. `detail` holds counts, ids and codes only (callers never pass free text or names).
+
+    `people`: the Telegram ids of everyone whose data the action read or changed (the access record names the data
+    subjects, and /mydata shows each person the rows about them). Kept last in `detail` as `"people": [ids]`, so
+    `about_person` can find a person with one LIKE on both databases."""
+    detail = {k: v for k, v in (detail or {}).items() if k != PEOPLE}
+    if people is not None:
+        ids = sorted({int(i) for i in people})
+        subjects = subjects or len(ids)
+        detail[PEOPLE] = ids  # last: see about_person
     row = dict(at=now, actor=actor.label, actor_id=actor.user_id, role=role or await role_of(session, actor),
                action=action[:48], target=(target or None) and target[:80], subjects=max(int(subjects), 0),
-               detail=dict(detail or {}))
+               detail=detail)
     await session.flush()  # what the caller changed first, then its record (as one ORM flush did before)
     await session.execute(_APPEND, row)  # a plain INSERT: no ORM object to build, track and flush
 
 
 _APPEND = insert(AuditEntry.__table__)
+
+
+def _people_patterns(user_id: int) -> list[str]:
+    """`"people": [ids]` is the last member of `detail`, stored as Python's json.dumps writes it (SQLite text and
+    PostgreSQL json keep it verbatim): the id is the list's only, first, a middle or the last element."""
+    head = f'%"{PEOPLE}": ['
+    return [f"{head}{user_id}]}}", f"{head}{user_id}, %", f"{head}%, {user_id}, %", f"{head}%, {user_id}]}}"]
+
+
+async def about_person(session: AsyncSession, user_id: int, enrollment_ids: Iterable[int] = ()) -> list[AuditRow]:
+    """Every row about one person, oldest first: actions on them (`user:ID`, their requests `enrollment:ID`) and reads
+    or imports that named them among `people`. Their own actions on others are not "about" them."""
+    text = cast(AuditEntry.detail, Text)
+    targets = [f"user:{user_id}", *(f"enrollment:{i}" for i in enrollment_ids)]
+    stmt = (select(AuditEntry).where(or_(AuditEntry.target.in_(targets),
+                                         *(text.like(p) for p in _people_patterns(user_id))))
+            .order_by(AuditEntry.id))
+    return [_row(e) for e in (await session.execute(stmt)).scalars()]
 
 
 @dataclass(frozen=True)

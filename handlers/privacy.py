@@ -30,7 +30,14 @@ def summary(data: dict, tr: Translator, flow_hours: int) -> str:
     lines.append(_("• Exam subscriptions: {count}; interview times: {slots}; planned reminders: {reminders}",
                    count=len(data["exam_subscriptions"]), slots=len(data["interview_slots"]),
                    reminders=data["planned_reminders"]))
+    lines.append(_("• Course-start reminders: {count}; moves waiting for a seat: {moves}",
+                   count=len(data["course_start_reminders"]), moves=len(data["moves"])))
     lines.append(_("• Course news topics: {count}", count=len(data["course_news_topics"])))
+    if data["dashboard_sessions"] or data["dashboard_sign_in_links"]:
+        lines.append(_("• Staff dashboard: {sessions} sign-ins, {links} sign-in links",
+                       sessions=len(data["dashboard_sessions"]), links=len(data["dashboard_sign_in_links"])))
+    lines.append(_("• Times your data was handled (access record): {count} — the file says when, what and by whom "
+                   "(staff, operator or the system)", count=len(data["access_record"])))
     lines.append(_("• Messages I sent or will send you: {count}", count=data["messages"]["total"]))
     if data["conversation_in_progress"]:
         lines.append(tr.ngettext("• Answers of a conversation in progress (forgotten {n} hour after the last answer)",

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.plan import cohort_published
+from catalog.profiles import FORGOTTEN
 from db.clock import SEOUL
 from db.models import Cohort, Course, CourseReminder, Enrollment, NotificationChoice, User
 from db.outbox import Notice, enqueue_many
@@ -64,15 +65,18 @@ async def set_opt_out(session: AsyncSession, user_id: int, now: datetime, *, out
 
 async def plan(session: AsyncSession, now: datetime) -> int:
     """Write the missing reminder rows of confirmed learners of cohorts starting within the horizon. Idempotent:
-    an existing row (sent, expired or cancelled too) is never written again."""
+    an existing row (sent, expired or cancelled too) is never written again. A seat kept after its holder used
+    /forget gets none (its reminders were deleted with the rest of their data)."""
     today = now.astimezone(SEOUL).date()
     rows = (await session.execute(
-        select(Enrollment.id, Enrollment.user_id, Cohort.start_on)
+        select(Enrollment.id, Enrollment.user_id, Cohort.start_on, Enrollment.details)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .where(Enrollment.status == "confirmed", Cohort.precision == "day", cohort_published(),
                Cohort.start_on >= today, Cohort.start_on <= today + HORIZON))).all()
     values = []
-    for enrollment_id, user_id, start_on in rows:
+    for enrollment_id, user_id, start_on, details in rows:
+        if FORGOTTEN in (details or {}):
+            continue
         begins = starts_at(start_on)
         for key, days, at in OFFSETS:
             due = datetime.combine(start_on - timedelta(days=days), at, SEOUL)

@@ -158,6 +158,6 @@ async def subscriber_rows(session: AsyncSession, actor: Actor, *, now: datetime)
         .join(User, User.id == TopicSubscription.user_id).order_by(TopicSubscription.topic, TopicSubscription.user_id))
     out = [SubscriberRow(uid, name or "", username, lang, topic, at, unreachable is not None)
            for uid, name, username, lang, topic, at, unreachable in rows.all()]
-    await record(session, actor, "export.subscribers", now=now, subjects=len({r.user_id for r in out}),
+    await record(session, actor, "export.subscribers", now=now, people={r.user_id for r in out},
                  detail={"rows": len(out)})
     return out

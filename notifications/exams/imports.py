@@ -385,7 +385,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
                 params={"round_id": rid, "title": title, "title_en": title_en, "at": starts_at.isoformat(),
                         "place": place, **slot_notice_params(keep_days, applicant_no=bool(applicant))}), now=now)
     result.applied = True
-    await record(session, actor, "import.interview_slots", now=now, subjects=len({v[2] for v in valid}),
+    await record(session, actor, "import.interview_slots", now=now, people={v[2] for v in valid},
                  detail={"rows": result.rows, "slots": result.slots, "notices": result.notices})
     return result
 
