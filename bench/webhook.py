@@ -24,7 +24,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -243,7 +242,6 @@ def run(args) -> dict:
         raise SystemExit("bench.webhook: nginx is needed (apt-get install -y nginx-light)")
     url = dbs.create_pg_database()
     standin = StandInProcess()
-    now = datetime.now(timezone.utc)
     n = args.employees or (300 if args.quick else 2000)
     seconds = args.seconds or (6.0 if args.quick else 15.0)
     waves = [list(range(1_000_000, 1_000_000 + n)), list(range(2_000_000, 2_000_000 + n))]
@@ -251,6 +249,7 @@ def run(args) -> dict:
     result: dict = {"employees": n, "offered_rate": args.rate, "capacity": 100}
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
     dep = Deployment(url, standin, tmp)
+    now = dep.now()  # the processes' clock (HRDBOT_NOW), not today's date
     try:
         cohorts = [db_call(url, crowd.open_course, capacity=100, cohorts=1, now=now, first=k)[0] for k in (1, 2, 3)]
         db_call(url, crowd.add_employees, [u for w in waves for u in w] + closed, now=now)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 
 import pytest
 
@@ -12,10 +11,6 @@ from tests.process.conftest import need_nginx
 from tests.support import crowd
 from tests.support.processes import db_call, wait_for
 from tests.support.updates import button, message
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @pytest.fixture
@@ -40,8 +35,8 @@ def shown(standin, chat: int, prefix: str) -> str:
 
 def test_one_persons_conversation_alternates_processes_and_completes(deployment, two_webs):
     standin, url = deployment.standin, deployment.url
-    cohorts = db_call(url, crowd.open_course, capacity=10, cohorts=1, now=now())
-    db_call(url, crowd.add_employees, [8101], now=now())
+    cohorts = db_call(url, crowd.open_course, capacity=10, cohorts=1, now=deployment.now())
+    db_call(url, crowd.add_employees, [8101], now=deployment.now())
     ports = [w.port for w in two_webs]
     person = 8101
     # Imported after both processes started: each one's search follows within a few seconds, off the update path.
@@ -67,9 +62,9 @@ def test_one_persons_conversation_alternates_processes_and_completes(deployment,
 
 def test_a_double_press_on_two_processes_gives_one_result(deployment, two_webs):
     standin, url = deployment.standin, deployment.url
-    cohorts = db_call(url, crowd.open_course, capacity=10, cohorts=2, now=now())
+    cohorts = db_call(url, crowd.open_course, capacity=10, cohorts=2, now=deployment.now())
     people = list(range(8201, 8211))
-    db_call(url, crowd.add_employees, people, now=now())
+    db_call(url, crowd.add_employees, people, now=deployment.now())
     ports = [w.port for w in two_webs]
     presses = []
     for uid in people:  # each presses "confirm" twice, once on each process, at the same moment
@@ -86,9 +81,9 @@ def test_a_double_press_on_two_processes_gives_one_result(deployment, two_webs):
 
 def test_thirty_people_racing_for_the_last_seats_through_nginx_never_overbook(deployment, two_webs):
     url = deployment.url
-    cohorts = db_call(url, crowd.open_course, capacity=7, cohorts=1, now=now())
+    cohorts = db_call(url, crowd.open_course, capacity=7, cohorts=1, now=deployment.now())
     people = list(range(8301, 8331))
-    db_call(url, crowd.add_employees, people, now=now())
+    db_call(url, crowd.add_employees, people, now=deployment.now())
     with ThreadPoolExecutor(30) as pool:
         statuses = list(pool.map(lambda uid: deployment.post(button(uid, f"enc:{cohorts[0]}")), people))
     assert statuses == [200] * 30

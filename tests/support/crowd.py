@@ -1,9 +1,10 @@
 """A course of the current plan year and a crowd of employees ready to apply (consent and profile given),
-for the multi-process tests and the webhook benchmark. Dates are real: cohorts start next month."""
+for the multi-process tests and the webhook benchmark. Dates follow `now` (the processes' clock, never today's
+date): cohorts start a month later, each in the plan year it starts in."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -18,20 +19,22 @@ TITLE = "클라우드 운영 실무"
 async def open_course(sessionmaker, *, capacity: int, cohorts: int = 2, now: datetime, first: int = 1) -> list[int]:
     """The course (auto-approved, open to everyone) with `cohorts` cohorts of `capacity` seats, numbered from
     `first`; their ids."""
-    start = date.today() + timedelta(days=30)
+    start = now.date() + timedelta(days=30)
     async with session_scope(sessionmaker) as s:
         if await s.get(Course, COURSE) is None:
             s.add(Course(id=COURSE, title=TITLE, title_en="Cloud operations in practice", category="일반교육/직무역량/IT",
                          topic="it", delivery="face_to_face", eligibility={}, approval="auto", keywords=["클라우드"],
                          keywords_en=["cloud"], aliases=[], active=True, created_at=now, updated_at=now))
             await s.flush()
-        # The plan year the cohorts fall in, published (a draft year's cohorts are invisible to employees).
-        if await s.get(PlanYear, start.year) is None:
-            s.add(PlanYear(year=start.year, published=True, published_at=now, created_at=now))
         made = []
         for n in range(cohorts):
-            cohort = Cohort(course_id=COURSE, year=start.year, number=first + n, start_on=start + timedelta(days=7 * n),
-                            end_on=start + timedelta(days=7 * n + 2), precision="day", capacity=capacity,
+            start_on = start + timedelta(days=7 * n)
+            # The plan year the cohort falls in, published (a draft year's cohorts are invisible to employees).
+            if await s.get(PlanYear, start_on.year) is None:
+                s.add(PlanYear(year=start_on.year, published=True, published_at=now, created_at=now))
+                await s.flush()
+            cohort = Cohort(course_id=COURSE, year=start_on.year, number=first + n, start_on=start_on,
+                            end_on=start_on + timedelta(days=2), precision="day", capacity=capacity,
                             capacity_estimated=False, status="open", created_at=now)
             s.add(cohort)
             made.append(cohort)

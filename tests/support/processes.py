@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db.clock import SystemClock, parse_moment
 from tests.support.botapi_standin import BotApiStandIn
+from tests.support.databases import SEED_TIME
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -83,13 +85,20 @@ class Deployment:
     procs: list[Proc] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
     nginx_port: int | None = None
+    # Every process runs on one clock that starts at the seed's moment (HRDBOT_NOW) and runs on in real time, so no
+    # test depends on today's date (a cohort "in a month" never falls into a plan year that does not exist).
+    clock_start: str = SEED_TIME
+
+    def now(self):
+        """The processes' time: what the tests use to build their data."""
+        return SystemClock(parse_moment(self.clock_start)).now()
 
     def env(self, **extra) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HRDBOT_", "TELEGRAM_"))}
         env.update(HRDBOT_DATABASE_URL=self.url, TELEGRAM_BOT_TOKEN=self.standin.token,
                    HRDBOT_BOT_API_URL=self.standin.base_url, HRDBOT_WEBHOOK_SECRET=SECRET,
                    HRDBOT_WEBHOOK_URL=f"https://bot.example.org{HOOK_PATH}", HRDBOT_LOG_FORMAT="json",
-                   HRDBOT_TICK_SECONDS="1", PYTHONUNBUFFERED="1")
+                   HRDBOT_TICK_SECONDS="1", HRDBOT_NOW=self.clock_start, PYTHONUNBUFFERED="1")
         env.update({k: str(v) for k, v in extra.items()})
         return env
 
