@@ -470,9 +470,9 @@ def forget_question(tr: Translator) -> str:
         "",
         _("Deleted: your profile (name, department, rank, position, employee number, dates), the personal answers "
           "in your requests (such as your retirement date) and the reasons given for decisions on them, your exam "
-          "subscriptions with applicant numbers, interview times, exam and course-start reminders and notification choices, your "
-          "course-news subscriptions, the messages I sent or was about to send you, your staff dashboard sign-ins, "
-          "and your Telegram name and username in our records."),
+          "subscriptions with applicant numbers, interview times, exam and course-start reminders and notification "
+          "choices, your course-news subscriptions, the messages I sent or was about to send you, your staff "
+          "dashboard sign-ins, and your Telegram name and username in our records."),
         _("Kept, without personal details: your course requests and seats (course, cohort, status), because other "
           "people's seats and waitlist places depend on them and the Center counts how many people took each course. "
           "They are linked only to your Telegram account number, which I need to answer you, and no reminders are "
