@@ -1,7 +1,7 @@
 """audit log: TRUNCATE refused on PostgreSQL (UPDATE and DELETE already are, by 0002's row triggers)
 
 Revision ID: 0009_audit_no_truncate
-Revises: 0007_dashboard_indexes
+Revises: 0008_dashboard_list_indexes
 
 TRUNCATE fires no row trigger, so 0002's guard never saw it: one statement emptied the access record. A BEFORE
 TRUNCATE statement trigger refuses it. SQLite has no TRUNCATE: its `DELETE FROM audit_log` without WHERE fires the
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0009_audit_no_truncate'
-down_revision = '0007_dashboard_indexes'
+down_revision = '0008_dashboard_list_indexes'
 branch_labels = None
 depends_on = None
 
