@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.retention import Periods
 from db.clock import Clock
 from db.signin import link_url
 
@@ -23,6 +24,7 @@ class WebConfig:
     # Set after a commit that wrote outbox rows, when the bot's dispatcher runs in this process (hrdbot run).
     outbox_ready: asyncio.Event | None = None
     page_size: int = 50
+    slot_keep_days: int = Periods().slot_days  # HRDBOT_RETAIN_SLOT_DAYS: what an imported slot's notice promises
     # (kind, params, language) → notifications.messages.Rendered: the bot's own renderer, injected by bot/ (web/
     # never imports handlers/), so a broadcast preview is exactly the message people will get.
     render_notice: Callable[[str, dict, str], Any] | None = None

@@ -24,8 +24,10 @@ def web_config(settings: Settings, sessionmaker, clock, outbox_ready=None):
     from bot.app import render_for_language
     from web.config import WebConfig
 
+    extra = {"slot_keep_days": settings.retention.slot_days} if settings.retention else {}
     return WebConfig(sessionmaker=sessionmaker, clock=clock, admin_ids=settings.admin_ids,
-                     public_url=settings.public_url, outbox_ready=outbox_ready, render_notice=render_for_language)
+                     public_url=settings.public_url, outbox_ready=outbox_ready, render_notice=render_for_language,
+                     **extra)
 
 
 async def cmd_link(args) -> int:

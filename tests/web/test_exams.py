@@ -86,6 +86,7 @@ async def test_a_wrong_exam_file_gets_its_problems_by_row_or_a_polite_refusal(da
 
 
 async def test_interview_slots_are_imported_and_the_applicant_is_told(dash):
+    dash.config.slot_keep_days = 9  # HRDBOT_RETAIN_SLOT_DAYS as the host process read it
     async with dash.client() as c:
         csrf = await _subscribed_and_signed_in(dash, c)
         dry = await c.post("/dashboard/exams", data={"csrf": csrf, "kind": "interview-slots"},
@@ -96,6 +97,9 @@ async def test_interview_slots_are_imported_and_the_applicant_is_told(dash):
         applied = await c.post("/dashboard/exams", data={"csrf": csrf, **carried})
         assert "가져왔습니다: 추가 1" in applied.text and "1명이 면접 시간을 등록함" in applied.text
     assert await _queued(dash, "exam_slot") == {7001}
+    async with dash.db.sessionmaker() as s:  # the notice promises the period the Center configured
+        params = (await s.execute(select(OutboxMessage.params).where(OutboxMessage.kind == "exam_slot"))).scalar_one()
+    assert params["slot_source"] == "import" and params["keep_days"] == 9
 
 
 def _carried(html: str) -> dict:

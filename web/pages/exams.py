@@ -46,7 +46,7 @@ async def exam_import(ctx: Ctx) -> Response:
         return await _page(ctx, uploads.STATUS[upload], problem=upload, kind=kind)
     try:  # the service checks the role, writes the access record and queues the subscribers' notices
         result = await check_or_import(ctx.session, kind, upload.name, upload.content, ctx.now, actor=ctx.actor,
-                                       dry_run=not upload.apply)
+                                       dry_run=not upload.apply, slot_keep_days=ctx.config.slot_keep_days)
     except ImportFileError as exc:
         return await _page(ctx, 422, problem="file", file_problem=exc.problem.render(ctx.tr), name=upload.name,
                            kind=kind)
