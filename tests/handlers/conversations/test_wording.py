@@ -67,6 +67,16 @@ async def test_an_estimated_capacity_reads_naturally(bot):
     assert "정원 약 350명(추정) 중 350석 남음" in card.text and "잔여 350석 / 약 350명" not in card.text
 
 
+async def _compose_for_tomorrow_nine(bot) -> None:
+    """A staff member composes a notice to everyone and asks for tomorrow 9:00 (the confirm screen is next)."""
+    await bot.say("/broadcast")
+    await bot.say("3월 교육 안내")
+    await press(bot, "bc.att:0")
+    await press(bot, "bc.aud:all")
+    await press(bot, "bc.later")
+    await bot.say("내일 9시")
+
+
 async def test_cancelling_a_scheduled_broadcast_says_nothing_was_sent_and_is_not_listed_as_done(db, clock):
     import io
 
@@ -76,12 +86,7 @@ async def test_cancelling_a_scheduled_broadcast_says_nothing_was_sent_and_is_not
     await add_people(db, [300])
     bot, runtime = await make_console(db, clock, out=io.StringIO(), user_id=9001)
     try:
-        await bot.say("/broadcast")
-        await bot.say("3월 교육 안내")
-        await press(bot, "bc.att:0")
-        await press(bot, "bc.aud:all")
-        await press(bot, "bc.later")
-        await bot.say("내일 9시")
+        await _compose_for_tomorrow_nine(bot)
         await press(bot, "bcx")
         sent = await press(bot, "bcy")
         assert "발송 전에 취소했습니다" in texts(sent) and "0건" not in texts(sent)
@@ -125,12 +130,7 @@ async def test_a_broadcast_due_long_ago_is_not_sent_late_and_its_author_is_told(
     await add_people(db, [300])
     bot, runtime = await make_console(db, clock, out=io.StringIO(), user_id=9001)
     try:
-        await bot.say("/broadcast")
-        await bot.say("3월 교육 안내")
-        await press(bot, "bc.att:0")
-        await press(bot, "bc.aud:all")
-        await press(bot, "bc.later")
-        await bot.say("내일 9시")
+        await _compose_for_tomorrow_nine(bot)
         runtime.services.clock.advance(__import__("datetime").timedelta(days=11))  # the bot was not running
         sent = await bot.say(":tick")
         assert [s.chat_id for s in sent] == [9001]
