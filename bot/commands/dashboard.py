@@ -87,12 +87,30 @@ def cmd_serve(args) -> int:
     print(f"staff dashboard on http://{args.host}:{args.port}/dashboard/ "
           f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
     if args.workers > 1:
-        import uvicorn
-
-        uvicorn.run("bot.commands.dashboard:asgi_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="warning", access_log=False, server_header=False)
-        return 0
+        return _serve_workers(args)
     return asyncio.run(_serve_here(args, settings))
+
+
+def _serve_workers(args) -> int:
+    """uvicorn's worker processes on our own listening socket: uvicorn's would leave Nagle on (see listen_socket)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from web.app import listen_socket
+
+    try:
+        sock = listen_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"hrdbot dashboard: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
+        return 2
+    sock.set_inheritable(True)
+    config = uvicorn.Config("bot.commands.dashboard:asgi_app", factory=True, workers=args.workers,
+                            log_level="warning", access_log=False, server_header=False)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 async def _serve_here(args, settings: Settings) -> int:

@@ -87,7 +87,7 @@ class Dash:
         sock = listen_socket("127.0.0.1", 0)
         port = sock.getsockname()[1]
         self.config.public_url = f"http://127.0.0.1:{port}"
-        srv = server(self.app)
+        self.server = srv = server(self.app)
         task = asyncio.create_task(srv.serve(sockets=[sock]))
         while not srv.started:
             await asyncio.sleep(0.01)
