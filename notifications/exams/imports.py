@@ -93,6 +93,7 @@ class ImportResult:
     notices: int = 0
     applied: bool = False
     changes: list[RowChange] = field(default_factory=list)
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # round id → (title, title_en) of the changes
 
     @property
     def ok(self) -> bool:
@@ -247,6 +248,10 @@ async def import_exams(session: AsyncSession, table: list[tuple[int, dict]], now
         events.append(_EventRow(number, rid, kind, start, end, precision))
     if result.errors:
         return result
+    for rid, fields in round_fields.items():  # a new round's title from the file: its dry run names it too
+        r = existing.get(rid)
+        result.titles[rid] = ((fields["title"], fields.get("title_en") or fields["title"]) if r is None else
+                              (fields.get("title", r.title), fields.get("title_en", r.title_en)))
 
     # Apply (the caller's transaction; the CLI commits only when everything went through).
     for rid, fields in round_fields.items():
@@ -310,7 +315,9 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
     result = ImportResult(rows=len(table))
     if table:
         _require(table[0][1], ("round_id", "date", "time"))
-    rounds = set((await session.execute(select(ExamRound.id))).scalars())
+    titles = {rid: (t, t_en) for rid, t, t_en in await session.execute(
+        select(ExamRound.id, ExamRound.title, ExamRound.title_en))}
+    rounds = set(titles)
     interview = {rid: (s, e) for rid, s, e in (await session.execute(
         select(ExamEvent.round_id, ExamEvent.start_on, ExamEvent.end_on).where(ExamEvent.kind == "interview"))).all()}
     valid: list[tuple[int, str, int, str | None, datetime, str]] = []
@@ -366,6 +373,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
         seen[(rid, user_id)] = number
         starts_at = datetime.combine(day, clock, tzinfo=SEOUL)
         valid.append((number, rid, user_id, applicant, starts_at, place))
+        result.titles[rid] = titles[rid]
         result.changes.append(await _slot_change(session, number, rid, user_id, applicant or tg, starts_at, place))
     if result.errors or dry_run:
         return result
@@ -377,8 +385,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
             sub.applicant_no = applicant
         result.slots += 1
         if changed:
-            title, title_en = (await session.execute(select(ExamRound.title, ExamRound.title_en).where(
-                ExamRound.id == rid))).one()
+            title, title_en = titles[rid]
             key = f"exslot:{rid}:{user_id}:{starts_at:%Y%m%d%H%M}:{hashlib.sha1(place.encode()).hexdigest()[:8]}"
             result.notices += await enqueue(session, Notice(
                 key=key, user_id=user_id, kind=SLOT_KIND,

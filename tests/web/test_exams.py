@@ -59,13 +59,29 @@ async def test_exam_dates_dry_run_row_by_row_then_apply_tells_the_subscribers(da
                            files={"file": ("dates.csv", MOVED, "text/csv")})
         assert "아직 바뀐 것은 없습니다. 추가 0, 변경 1, 그대로 0" in dry.text
         row = re.search(r'<tr class="change">(.*?)</tr>', dry.text, re.S).group(1)
-        assert "open-2022-1 · 필기시험" in row and "2022년 2월 26일" in row and "2022년 3월 5일" in row
+        assert "2022년 제1회 서울시 공개·경력경쟁 임용시험 (8·9급) · 필기시험" in row and "2022년 2월 26일" in row and "2022년 3월 5일" in row
         assert await _written_on(dash) == "2022-02-26" and not await _queued(dash, "exam_change")
         carried = _carried(dry.text)
         applied = await c.post("/dashboard/exams", data={"csrf": csrf, **carried})
         assert "가져왔습니다: 추가 0, 변경 1, 그대로 0." in applied.text and "변경 알림 2건" in applied.text
     assert await _written_on(dash) == "2022-03-05"
     assert await _queued(dash, "exam_change") == {7001, 7002}
+
+
+async def test_the_dry_run_names_rounds_by_their_title_in_the_staff_members_language(dash):
+    async with dash.client() as c:
+        await dash.staff(language="en")
+        await sign_in(c, await dash.link())
+        csrf = csrf_of((await c.get("/dashboard/exams")).text)
+        slot = await c.post("/dashboard/exams", data={"csrf": csrf, "kind": "interview-slots"},
+                            files={"file": ("slots.csv", SLOT.replace(b"7001", str(9001).encode()), "text/csv")})
+        new = await c.post("/dashboard/exams", data={"csrf": csrf, "kind": "exams"}, files={"file": ("new.csv", (
+            "round_id,round_kind,title,title_en,event,start\n"
+            "open-2099-1,open,2099년 제1회 시험,Exam 2099 round 1,written,2022-06-04\n").encode(), "text/csv")})
+    row = re.search(r'<tr class="change">(.*?)</tr>', slot.text, re.S).group(1)
+    assert "2022 Seoul civil service exam, round 1 (open &amp; career competition, grades 8–9) · 9001" in row
+    row = re.search(r'<tr class="change">(.*?)</tr>', new.text, re.S).group(1)
+    assert "Exam 2099 round 1 · " in row and "open-2099-1" not in row  # a new round: its title from the file
 
 
 async def test_a_wrong_exam_file_gets_its_problems_by_row_or_a_polite_refusal(dash):

@@ -54,6 +54,7 @@ async def exam_import(ctx: Ctx) -> Response:
         ctx.after_commit(ctx.config.wake_dispatcher)
     counts = Counter(c.action for c in result.changes)
     return await _page(ctx, kind=kind, name=upload.name, result=result, counts_by_action=counts,
+                       round_title=lambda rid: ctx.tr.pick(*result.titles.get(rid, (rid, rid))),
                        errors=[(e.row, None, e.render(ctx.tr)) for e in result.errors[:SHOW]],
                        changes=[c for c in result.changes if c.action != "unchanged"][:SHOW],
                        carried=uploads.carry(ctx, upload) if result.ok and not upload.apply else None)
