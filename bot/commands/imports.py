@@ -3,7 +3,8 @@
 A tiny registry: each feature's command module registers its kinds with `register(kind, fn, help)` when it is
 imported (bot/cli.py imports every module of bot/commands before parsing). An importer is
 `fn(path: Path, dry_run: bool) -> int` (or a coroutine function), returning the exit code; it prints its own report
-(row-numbered errors, counts) and must change nothing when it returns non-zero or when dry_run is set.
+(row-numbered errors, counts) and must change nothing when it returns non-zero or when dry_run is set (a dry run
+that reads people's stored data still leaves its access record).
 """
 from __future__ import annotations
 

@@ -94,6 +94,7 @@ class ImportResult:
     applied: bool = False
     changes: list[RowChange] = field(default_factory=list)
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # round id → (title, title_en) of the changes
+    people: set[int] = field(default_factory=set)  # slots: whose stored slot (or its absence) `changes` shows
 
     @property
     def ok(self) -> bool:
@@ -374,6 +375,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
         starts_at = datetime.combine(day, clock, tzinfo=SEOUL)
         valid.append((number, rid, user_id, applicant, starts_at, place))
         result.titles[rid] = titles[rid]
+        result.people.add(user_id)
         result.changes.append(await _slot_change(session, number, rid, user_id, applicant or tg, starts_at, place))
     if result.errors or dry_run:
         return result
@@ -392,7 +394,7 @@ async def import_slots(session: AsyncSession, table: list[tuple[int, dict]], now
                 params={"round_id": rid, "title": title, "title_en": title_en, "at": starts_at.isoformat(),
                         "place": place, **slot_notice_params(keep_days, applicant_no=bool(applicant))}), now=now)
     result.applied = True
-    await record(session, actor, "import.interview_slots", now=now, people={v[2] for v in valid},
+    await record(session, actor, "import.interview_slots", now=now, people=result.people,
                  detail={"rows": result.rows, "slots": result.slots, "notices": result.notices})
     return result
 
@@ -428,4 +430,9 @@ async def check_or_import(session: AsyncSession, kind: str, filename: str, conte
         await savepoint.rollback()
     else:
         await savepoint.commit()
+    if dry_run and result.ok and result.people:
+        # The diff shows each person's stored slot (before → after): a read of personal data, recorded here (after
+        # the rollback) so the dashboard's dry run and the CLI's --dry-run leave the same access record.
+        await record(session, actor, "import.interview_slots.check", now=now, people=result.people,
+                     detail={"rows": result.rows})
     return result

@@ -108,14 +108,25 @@ async def test_interview_slots_are_imported_and_the_applicant_is_told(dash):
         dry = await c.post("/dashboard/exams", data={"csrf": csrf, "kind": "interview-slots"},
                            files={"file": ("slots.xlsx", _xlsx(SLOT), "application/octet-stream")})
         assert "추가 1, 변경 0, 그대로 0" in dry.text and "별관 2층" in dry.text
+        assert await _checked(dash) == [("import.interview_slots.check", "web:9001", [7001])]  # a read, recorded
         carried = _carried(dry.text)
         assert carried["kind"] == "interview-slots"
         applied = await c.post("/dashboard/exams", data={"csrf": csrf, **carried})
         assert "가져왔습니다: 추가 1" in applied.text and "1명이 면접 시간을 등록함" in applied.text
     assert await _queued(dash, "exam_slot") == {7001}
+    assert [a for a, _actor, _people in await _checked(dash)] == ["import.interview_slots.check", "import.interview_slots"]
     async with dash.db.sessionmaker() as s:  # the notice promises the period the Center configured
         params = (await s.execute(select(OutboxMessage.params).where(OutboxMessage.kind == "exam_slot"))).scalar_one()
     assert params["slot_source"] == "import" and params["keep_days"] == 9
+
+
+async def _checked(dash) -> list[tuple]:
+    from db.models import AuditEntry
+
+    async with dash.db.sessionmaker() as s:
+        rows = await s.execute(select(AuditEntry.action, AuditEntry.actor, AuditEntry.detail)
+                               .where(AuditEntry.action.like("import.interview_slots%")).order_by(AuditEntry.id))
+        return [(action, actor, detail["people"]) for action, actor, detail in rows.all()]
 
 
 def _carried(html: str) -> dict:

@@ -72,3 +72,17 @@ def test_exams_json_piped_into_head_ends_quietly(env):
     proc.stdout.close()  # the reader is gone before anything is printed, like `| head` that has had enough
     _out, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and proc.returncode == 0
+
+
+def test_a_slot_dry_run_shows_stored_slots_so_it_leaves_an_access_record(env, capsys):
+    """The same service as the dashboard's dry run, so the same record: who checked the file, naming the people."""
+    assert main(["admin", "add", "7001"]) == 0  # a user row to name (a role-only one will do)
+    slots = env / "slots.csv"
+    slots.write_text("round_id,telegram_id,date,time,place\nopen-2022-1,7001,2022-05-10,10:00,별관\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", "interview-slots", str(slots), "--dry-run"]) == 0
+    assert "would import 1 row(s)" in capsys.readouterr().out
+    assert main(["audit", "--json"]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["action"].startswith("import.interview_slots")]
+    assert [(r["action"], r["role"], r["detail"]["people"]) for r in rows] == [
+        ("import.interview_slots.check", "operator", [7001])]
