@@ -663,10 +663,15 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
                  cohort_id: int | None = None) -> list[RosterRow] | None:
     """Every request of a course (or of its cohorts of one plan year, or of one cohort), by cohort then status, for
     the coordinator's export. None: unknown course. Staff only, and recorded: the export is a read of personal data."""
-    await require_staff(session, actor, "export.enrollments")
+    role = await require_staff(session, actor, "export.enrollments")
     if await session.get(Course, course_id) is None:
         return None
-    stmt = (select(Enrollment, Cohort, Profile).join(Cohort, Cohort.id == Enrollment.cohort_id)
+    # Plain columns, not ORM objects: a roster is a hundred rows or more, read once and never changed here.
+    stmt = (select(Profile.full_name, Profile.department, Profile.rank, Profile.employee_no, Cohort.id, Cohort.number,
+                   Cohort.start_on, Cohort.end_on, Cohort.precision, Cohort.track, Enrollment.status,
+                   Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.decided_at, Enrollment.reason,
+                   Enrollment.details, Enrollment.id, Enrollment.user_id)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id)
             .join(Profile, Profile.user_id == Enrollment.user_id, isouter=True)
             .where(Cohort.course_id == course_id)
             .order_by(Cohort.number, Enrollment.status, Enrollment.waitlist_seq, Enrollment.requested_at, Enrollment.id))
@@ -674,21 +679,21 @@ async def roster(session: AsyncSession, actor: Actor, course_id: str, *, now: da
         stmt = stmt.where(Cohort.year == year)
     if cohort_id is not None:
         stmt = stmt.where(Cohort.id == cohort_id)
-    rows = (await session.execute(stmt)).all()
     out = []
+    people = set()
     waiting: dict[int, int] = {}  # cohort id -> waitlisted rows seen so far (they come in waitlist order)
-    for e, c, p in rows:
+    for (name, department, rank, employee_no, cohort, number, start_on, end_on, precision, track, status, seq,
+         requested_at, decided_at, reason, details, enrollment_id, user_id) in (await session.execute(stmt)).all():
         position = None
-        if e.status == "waitlisted" and e.waitlist_seq is not None:
-            position = waiting[c.id] = waiting.get(c.id, 0) + 1  # one query for the roster, not one per person
-        out.append(RosterRow(
-            p.full_name if p else "", p.department if p else "", p.rank if p else "", (p.employee_no or "") if p else "",
-            c.number, c.start_on, c.end_on, c.precision, c.track, e.status, position,
-            e.requested_at, e.decided_at, e.reason, dict(e.details or {}), e.id,
-        ))
+        if status == "waitlisted" and seq is not None:
+            position = waiting[cohort] = waiting.get(cohort, 0) + 1  # one query for the roster, not one per person
+        out.append(RosterRow(name or "", department or "", rank or "", employee_no or "", number, start_on, end_on,
+                             precision, track, status, position, requested_at, decided_at, reason, dict(details or {}),
+                             enrollment_id))
+        people.add(user_id)
     target = f"cohort:{cohort_id}" if cohort_id is not None else f"course:{course_id}" + (f"/{year}" if year else "")
-    await record(session, actor, "export.enrollments", now=now, target=target,
-                 people={e.user_id for e, _c, _p in rows}, detail={"rows": len(out)})
+    await record(session, actor, "export.enrollments", now=now, target=target, people=people, detail={"rows": len(out)},
+                 role=role)
     return out
 
 

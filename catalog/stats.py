@@ -217,16 +217,18 @@ class CohortRow:
         return "running" if today <= self.end_on else "ended"
 
 
-async def cohort_rows(session: AsyncSession, course_id: str, year: int | None = None) -> tuple[CohortRow, ...]:
-    """The course's cohorts (of one plan year, or all), by year and number, with their requests."""
+async def cohort_rows(session: AsyncSession, course_id: str, year: int | None = None,
+                      cohort_id: int | None = None) -> tuple[CohortRow, ...]:
+    """The course's cohorts (of one plan year, one cohort, or all), by year and number, with their requests."""
+    only = (Cohort.id == cohort_id,) if cohort_id is not None else ()
     counts = _by_status((await session.execute(
         select(Enrollment.cohort_id, Enrollment.status, func.count())
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Cohort.course_id == course_id, Enrollment.status.in_(COUNTED))
+        .where(Cohort.course_id == course_id, Enrollment.status.in_(COUNTED), *only)
         .group_by(Enrollment.cohort_id, Enrollment.status)
     )).all())
     out = []
-    stmt = select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.year, Cohort.number)
+    stmt = select(Cohort).where(Cohort.course_id == course_id, *only).order_by(Cohort.year, Cohort.number)
     if year is not None:
         stmt = stmt.where(Cohort.year == year)
     for c in (await session.execute(stmt)).scalars():

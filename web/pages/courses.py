@@ -64,8 +64,10 @@ async def _cohort(ctx: Ctx):
     """(course, cohort row) of the path, or None when either is unknown or they do not belong together."""
     course = await _course(ctx)
     cohort_id = _number(ctx.request.path_params.get("cohort_id"))
-    cohorts = {c.id: c for c in await stats.cohort_rows(ctx.session, course.id)} if course else {}
-    return (course, cohorts[cohort_id]) if cohort_id in cohorts else None
+    if course is None or cohort_id is None:
+        return None
+    cohorts = await stats.cohort_rows(ctx.session, course.id, cohort_id=cohort_id)
+    return (course, cohorts[0]) if cohorts else None
 
 
 @staff_page
