@@ -11,8 +11,9 @@ from web.config import PREFIX
 
 TEMPLATES = Path(__file__).with_name("templates")
 
+# auto_reload off: templates ship with the code, so no page needs to stat its files to see whether they changed.
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 def render(template: str, *, tr: Translator | None = None, status: int = 200, headers: dict | None = None,

@@ -28,17 +28,17 @@ log = logging.getLogger(__name__)
 
 async def _figures(ctx: Ctx) -> tuple[stats.Overview, datetime]:
     """The aggregates (a few table scans at 100,000 requests, ~50 ms of database time), computed at most once a
-    minute per process and off the request path: a view that finds them older than a minute shows them (the page
-    says as of when) and starts one refresh in the background. Only the first view of the day waits, and views
-    arriving together then wait for one computation, not one each."""
+    minute per process and off the request path: a view that finds them older than a minute (or of yesterday) shows
+    them, saying as of when, and starts one refresh in the background. Only the first view after the process starts
+    waits, and views arriving together then wait for one computation, not one each."""
     today, cache = ctx.now.date(), ctx.config.cache
     cached = cache.get("overview")
-    if cached is None or cached[0] != today:
+    if cached is None:
         async with cache.setdefault("overview_lock", asyncio.Lock()):
             cached = cache.get("overview")
-            if cached is None or cached[0] != today:
+            if cached is None:
                 cached = cache["overview"] = (today, ctx.now, await stats.overview(ctx.session, today, DAYS))
-    elif ctx.now - cached[1] >= FRESH and "overview_refresh" not in cache:
+    elif (cached[0] != today or ctx.now - cached[1] >= FRESH) and "overview_refresh" not in cache:
         task = cache["overview_refresh"] = asyncio.create_task(_refresh(ctx.config, today, ctx.now))
         task.add_done_callback(lambda _t: cache.pop("overview_refresh", None))
     return cached[2], cached[1]
@@ -51,8 +51,7 @@ async def _refresh(config: WebConfig, today: date, now: datetime) -> None:
     except Exception as exc:  # the old figures stay; the next view tries again
         log.warning("overview figures not refreshed: %s", one_line(exc), extra=describe(exc))
         return
-    if config.cache.get("overview", (today,))[0] == today:
-        config.cache["overview"] = (today, now, figures)
+    config.cache["overview"] = (today, now, figures)
 
 
 def _charts(ctx: Ctx, figures: stats.Overview) -> tuple[Markup, Markup]:
