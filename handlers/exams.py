@@ -245,9 +245,11 @@ async def ask_slot(t: Turn, error: str | None) -> None:
         return
     period = event_when(info.event("interview"), t.tr)
     text = t.tr("Send your interview date, time and place in one message, e.g. “8/24 14:00 서울시인재개발원 "
-                "별관 2층”. The interview period is {period}. /cancel to stop.", period=period) + "\n\n" + t.tr(
-        "🔒 I keep your interview time and place only to remind you of it, and delete them after the interview; "
-        "/forget deletes them at once.")
+                "별관 2층”. The interview period is {period}. /cancel to stop.", period=period) + "\n\n" + t.tr.ngettext(
+        "🔒 I keep your interview time and place only to remind you of it, and delete them {n} day after the "
+        "interview; /forget deletes them at once.",
+        "🔒 I keep your interview time and place only to remind you of it, and delete them {n} days after the "
+        "interview; /forget deletes them at once.", t.services.retention.slot_days)
     t.reply(f"⚠️ {error}\n\n{text}" if error else text)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from catalog.retention import Periods
 from db.models import AuditEntry, Enrollment, ExamEvent, User
 from tests.support.chat import press_forged, texts
 
@@ -49,4 +50,14 @@ async def test_the_interview_slot_prompt_says_what_is_kept(bot, db):
                                     .order_by(ExamEvent.start_on).limit(1))).scalar_one()
     await bot.say("/start")
     sent = await press_forged(bot, f"exi:{round_id}")  # the round card's "my interview time" button
-    assert "면접 시간과 장소는 알림을 보내는 데에만" in texts(sent)
+    assert "면접 시간과 장소는 알림을 보내는 데에만 쓰고 면접 30일 뒤에 삭제합니다" in texts(sent)  # the default period
+
+
+async def test_the_interview_slot_prompt_promises_the_configured_retention(bot, db):
+    bot.runtime.services.extras["retention"] = Periods(slot_days=9)  # HRDBOT_RETAIN_SLOT_DAYS=9
+    async with db.sessionmaker() as s:
+        round_id = (await s.execute(select(ExamEvent.round_id).where(ExamEvent.kind == "interview")
+                                    .order_by(ExamEvent.start_on).limit(1))).scalar_one()
+    await bot.say("/start")
+    sent = await press_forged(bot, f"exi:{round_id}")
+    assert "면접 9일 뒤에 삭제합니다" in texts(sent)
