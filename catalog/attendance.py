@@ -46,6 +46,12 @@ class OutcomeChange:
     enrollment_id: int
     old: str
     new: str
+    user_id: int = 0
+    course_id: str = ""
+    year: int = 0
+    number: int = 0
+    full_name: str = ""  # who, as the dry run shows it (empty once the person's data was deleted)
+    employee_no: str = ""
 
 
 @dataclass
@@ -57,6 +63,12 @@ class AttendanceResult:
     @property
     def ok(self) -> bool:
         return self.plan.ok
+
+    def counts(self) -> dict[str, int]:
+        """completed / no_show: what the rows change to; same: rows that already say so."""
+        completed = sum(c.new == "completed" for c in self.changes)
+        return {"completed": completed, "no_show": len(self.changes) - completed,
+                "same": self.plan.rows - len(self.changes)}
 
 
 async def record_outcome(session: AsyncSession, *, actor: Actor, enrollment_id: int, outcome: str,
@@ -121,6 +133,7 @@ async def import_attendance(session: AsyncSession, table: Table, now: datetime, 
     plan = ImportPlan("attendance", rows=len(table.rows))
     result = AttendanceResult(plan)
     seen: dict[int, int] = {}
+    found_changes: list[tuple[int, Enrollment, Cohort, str]] = []
     for rowno, row in table.rows:
         bads: list[_Bad] = []
         values: dict[str, Any] = {}
@@ -156,20 +169,35 @@ async def import_attendance(session: AsyncSession, table: Table, now: datetime, 
                                        {"number": c.number, "id": c.course_id}, rowno, "no"))
             continue
         if e.status != values["result"]:
-            result.changes.append(OutcomeChange(rowno, e.id, e.status, values["result"]))
-    if dry_run or not plan.ok:
+            found_changes.append((rowno, e, c, values["result"]))
+    if not plan.ok:
         return result
-    people = set()
-    for change in result.changes:
-        e = await session.get(Enrollment, change.enrollment_id)
-        e.status = change.new
-        people.add(e.user_id)
+    names = await _names(session, {e.user_id for _row, e, _c, _new in found_changes})
+    result.changes = [OutcomeChange(row, e.id, e.status, new, e.user_id, c.course_id, c.year, c.number,
+                                    *names.get(e.user_id, ("", ""))) for row, e, c, new in found_changes]
+    people = {e.user_id for _row, e, _c, _new in found_changes}
+    counts = result.counts()
+    if dry_run:  # the check shows who changes, and from what: a read of their data
+        if people:
+            await record(session, actor, "attendance.check", now=now, people=people,
+                         detail={"completed": counts["completed"], "no_show": counts["no_show"]})
+        return result
+    for _row, e, _c, new in found_changes:
+        e.status = new
     await session.flush()
-    await record(session, actor, "attendance.import", now=now, people=people, detail={
-        "completed": sum(c.new == "completed" for c in result.changes),
-        "no_show": sum(c.new == "no_show" for c in result.changes)})
+    await record(session, actor, "attendance.import", now=now, people=people,
+                 detail={"completed": counts["completed"], "no_show": counts["no_show"]})
     result.applied = True
     return result
+
+
+async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """user id → (full name, employee no.) of the people a sheet changes, in one query."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(Profile.user_id, Profile.full_name, Profile.employee_no)
+                                 .where(Profile.user_id.in_(user_ids)))
+    return {uid: (name or "", number or "") for uid, name, number in rows.all()}
 
 
 async def _find(session: AsyncSession, values: dict, year: int) -> tuple[Enrollment, Cohort] | Problem:

@@ -175,6 +175,11 @@ class PlanImport:
     def applied(self) -> bool:
         return bool(self.results) and all(r.applied for r in self.results)
 
+    def reported(self) -> list[ImportPlan]:
+        """The sheets a report shows: both, or those with problems (all or nothing: the others were not imported)."""
+        sheets = [p for p in (self.courses, self.cohorts) if p is not None]
+        return sheets if self.ok else [p for p in sheets if not p.ok]
+
     def errors(self) -> list[tuple[str, Problem]]:
         out = [("courses", p) for p in (self.courses.errors if self.courses else [])]
         return out + [("cohorts", p) for p in self.cohorts.errors]

@@ -269,10 +269,10 @@ async def import_attendance_file(path: Path, dry_run: bool) -> int:
         print(f"import attendance: {len(result.plan.errors)} problem(s) in {result.plan.rows} row(s); "
               "nothing was changed", file=sys.stderr)
         return 1
-    completed = sum(c.new == "completed" for c in result.changes)
+    counts = result.counts()
     verb = "would record" if dry_run else "recorded"
-    print(f"import attendance: {verb} {completed} completed and {len(result.changes) - completed} did not attend "
-          f"({result.plan.rows - len(result.changes)} row(s) already so)")
+    print(f"import attendance: {verb} {counts['completed']} completed and {counts['no_show']} did not attend "
+          f"({counts['same']} row(s) already so)")
     return 0
 
 

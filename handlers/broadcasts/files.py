@@ -17,6 +17,7 @@ from handlers.callbacks import Action, Flag, on
 from handlers.flows import Step, flow, guard, leave
 from handlers.turn import Turn, open_turn
 from locales import N_, Translator
+from locales import import_reports as say
 from notifications.messages import Button
 from notifications.plans import PlanImportOutcome
 from notifications.staff_files import StaffFileOutcome, import_staff_file
@@ -35,14 +36,11 @@ def _names(changes, action: str, tr: Translator) -> str:
 
 def render_plan(plan: ImportPlan, tr: Translator, *, filename: str, applied: bool, notified: int = 0) -> str:
     """The import report (shared by the chat and `hrdbot import`)."""
-    kind = tr("courses") if plan.kind == "courses" else tr("cohorts")
-    lines = [tr("Import of {name} ({kind}): {rows} rows.", name=filename, kind=kind, rows=plan.rows)]
+    lines = [say.list_heading(tr, name=filename, kind=plan.kind, rows=plan.rows)]
     if not plan.ok:
         return "\n".join(lines + _problems(plan, tr))
-    head = (tr("Imported: {added} added, {updated} updated, {unchanged} unchanged.") if applied else
-            tr("Dry run — nothing changed yet. It would add {added}, update {updated}, leave {unchanged} unchanged."))
-    lines.append(head.format(added=plan.count("added"), updated=plan.count("updated"),
-                             unchanged=plan.count("unchanged")))
+    lines.append(say.list_counts(tr, applied=applied, added=plan.count("added"), updated=plan.count("updated"),
+                                 unchanged=plan.count("unchanged")))
     if plan.count("added"):
         lines.append(tr("Added: {names}", names=_names(plan.changes, "added", tr)))
     updated = [c for c in plan.changes if c.action == "updated"]
@@ -50,8 +48,8 @@ def render_plan(plan: ImportPlan, tr: Translator, *, filename: str, applied: boo
         lines.append(tr("Updated {key}: {fields}", key=c.key, fields=", ".join(c.changed)))
     if len(updated) > SHOW:
         lines.append(tr("… and {count} more", count=len(updated) - SHOW))
-    if applied and notified:
-        lines.append(tr("Course news queued for {count} subscribers.", count=notified))
+    if applied:
+        lines += say.told(tr, news=notified)
     return "\n".join(lines)
 
 
@@ -66,30 +64,18 @@ def _problems(plan: ImportPlan, tr: Translator) -> list[str]:
 def render_plan_file(outcome: PlanImportOutcome, tr: Translator, *, filename: str) -> str:
     """A plan workbook: each sheet's report, then who is told (applied)."""
     found = outcome.plan
-    lines = [tr("Plan workbook {name}: courses and cohorts sheets.", name=filename)]
-    sheets = [p for p in (found.courses, found.cohorts) if p is not None]
-    if not found.ok:  # all or nothing: a sheet without problems is not imported either
-        sheets = [p for p in sheets if not p.ok]
-    lines += [render_plan(p, tr, filename=filename, applied=found.applied) for p in sheets]
-    if found.applied and outcome.told:
-        lines.append(tr("Course news queued for {count} subscribers.", count=outcome.told))
-    if found.applied and outcome.moved:
-        lines.append(tr.ngettext("{n} person told the new dates of their cohort.",
-                                 "{n} people told the new dates of their cohort.", outcome.moved))
+    lines = [say.workbook_heading(tr, name=filename)]
+    lines += [render_plan(p, tr, filename=filename, applied=found.applied) for p in found.reported()]
+    if found.applied:
+        lines += say.told(tr, news=outcome.told, moved=outcome.moved)
     return "\n".join(lines)
 
 
 def render_attendance(result: AttendanceResult, tr: Translator, *, filename: str) -> str:
-    lines = [tr("Attendance sheet {name}: {rows} rows.", name=filename, rows=result.plan.rows)]
+    lines = [say.attendance_heading(tr, name=filename, rows=result.plan.rows)]
     if not result.ok:
         return "\n".join(lines + _problems(result.plan, tr))
-    completed = sum(c.new == "completed" for c in result.changes)
-    counts = dict(completed=completed, no_show=len(result.changes) - completed,
-                  same=result.plan.rows - len(result.changes))
-    lines.append(tr("Recorded: {completed} completed, {no_show} did not attend ({same} already so).", **counts)
-                 if result.applied else
-                 tr("Dry run — nothing changed yet. It would record {completed} completed and {no_show} who did not "
-                    "attend ({same} already so).", **counts))
+    lines.append(say.attendance_counts(tr, applied=result.applied, **result.counts()))
     return "\n".join(lines)
 
 
