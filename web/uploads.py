@@ -1,7 +1,8 @@
 """Upload → dry run → apply, the pattern of the plan and exams pages.
 
 The file rides from the dry-run page to "apply" in the form, with a digest bound to the session, so what is applied
-is exactly what was checked (a form cannot swap in another file between the check and the apply)."""
+is exactly what was checked, as the kind it was checked as (a form cannot swap in another file, name or kind between
+the check and the apply)."""
 from __future__ import annotations
 
 import base64
@@ -18,10 +19,12 @@ class Upload:
     name: str
     content: bytes
     apply: bool  # True: the file carried by a dry-run page (its digest checked); False: a new upload to check
+    kind: str = ""  # what the dry run took the file for (carried with it); "" for a new upload
 
 
-def _digest(ctx: Ctx, content: bytes) -> str:
-    return hmac.new(ctx.csrf.encode(), content, hashlib.sha256).hexdigest()
+def _digest(ctx: Ctx, name: str, kind: str, content: bytes) -> str:
+    signed = b"\0".join((name.encode(), kind.encode(), content))
+    return hmac.new(ctx.csrf.encode(), signed, hashlib.sha256).hexdigest()
 
 
 async def received(ctx: Ctx) -> Upload | str:
@@ -31,27 +34,28 @@ async def received(ctx: Ctx) -> Upload | str:
     if upload is not None and hasattr(upload, "read"):
         name = (upload.filename or "file")[:100]
         content = await upload.read(MAX_BYTES + 1)
-        apply = False
+        apply, kind = False, ""
     else:
-        name = str(form.get("name") or "file")[:100]
+        name, kind = str(form.get("name") or "file")[:100], str(form.get("kind") or "")[:20]
         try:
             content = base64.b64decode(str(form.get("content") or ""), validate=True)
         except ValueError:
             content = b""
-        if not content or not hmac.compare_digest(str(form.get("digest") or "").encode(), _digest(ctx, content).encode()):
+        digest = _digest(ctx, name, kind, content).encode()
+        if not content or not hmac.compare_digest(str(form.get("digest") or "").encode(), digest):
             return "stale"
         apply = True
     if not content:
         return "no_file"
     if len(content) > MAX_BYTES:
         return "too_big"
-    return Upload(name, content, apply)
+    return Upload(name, content, apply, kind)
 
 
-def carry(ctx: Ctx, upload: Upload) -> dict:
-    """The hidden fields of the "apply" form for a checked file."""
-    return {"name": upload.name, "content": base64.b64encode(upload.content).decode("ascii"),
-            "digest": _digest(ctx, upload.content)}
+def carry(ctx: Ctx, upload: Upload, kind: str) -> dict:
+    """The hidden fields of the "apply" form for a file checked as `kind`."""
+    return {"name": upload.name, "kind": kind, "content": base64.b64encode(upload.content).decode("ascii"),
+            "digest": _digest(ctx, upload.name, kind, upload.content)}
 
 
 STATUS = {"no_file": 400, "stale": 400, "too_big": 413}  # the HTTP status of a page that says why

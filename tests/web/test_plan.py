@@ -45,7 +45,7 @@ async def test_dry_run_then_apply_the_checked_file_and_a_swapped_file_is_refused
         assert "아직 바뀐 것은 없습니다. 추가 1, 변경 1, 그대로 0" in dry.text
         assert "it-excel 2022 #7" in dry.text and "it-excel 2022 #1" in dry.text and "capacity" in dry.text
         assert await _cohort7(dash) is None
-        carried = dict(re.findall(r'name="(name|content|digest)" value="([^"]*)"', dry.text))
+        carried = dict(re.findall(r'name="(name|kind|content|digest)" value="([^"]*)"', dry.text))
         import base64
 
         swapped = await c.post("/dashboard/plan", data={
@@ -86,3 +86,106 @@ async def test_copy_a_year_into_a_draft_then_publish_it_once(dash):
         assert forged.status_code == 403
     async with dash.db.sessionmaker() as s:
         assert await is_published(s, 2023)
+
+
+# Every staff file goes through the chat's service (notifications.staff_files): a plan workbook, an attendance sheet.
+COURSE_HEAD = ["id", "title", "title_en", "category", "topic", "delivery"]
+COHORT_HEAD = ["course_id", "year", "no", "start", "end", "capacity"]
+NEW_COURSE = ["it-data", "데이터 분석 입문", "Data analysis", "일반교육/직무역량/IT", "it", "face_to_face"]
+
+
+def _plan_workbook(delivery: str = "face_to_face", second_end: str = "2022-09-20") -> bytes:
+    from tests.support.workbooks import workbook
+
+    return workbook({"courses": [COURSE_HEAD, [*NEW_COURSE[:5], delivery]],
+                     "cohorts": [COHORT_HEAD, ["it-data", 2022, 1, "2022-09-12", "2022-09-13", 20],
+                                 ["it-data", 2022, 2, "2022-09-19", second_end, 20]]})
+
+
+def _problems(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<tr class="problem"><td>(\d+)</td><td data-label="열">(\w+)</td>', html)
+
+
+def _carried_fields(html: str) -> dict:
+    return dict(re.findall(r'name="(name|kind|content|digest)" value="([^"]*)"', html))
+
+
+async def test_a_plan_workbook_shows_each_sheets_problems_by_row_then_a_correct_one_is_applied(dash):
+    from tests.handlers.broadcasts.people import add_people
+
+    await add_people(dash.db, [700], topics=("it",))  # hears about new IT courses
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        bad = await c.post("/dashboard/plan", data={"csrf": csrf}, files={"file": (
+            "plan-2022.xlsx", _plan_workbook(delivery="teleport", second_end="2022-09-01"), xlsx)})
+        assert "교육계획 파일 plan-2022.xlsx: 과정 시트와 회차 시트" in bad.text
+        assert "plan-2022.xlsx 가져오기 (과정): 1행." in bad.text and "plan-2022.xlsx 가져오기 (회차): 2행." in bad.text
+        # each sheet's own row numbers; the cohorts of a course that cannot be imported are unknown
+        assert _problems(bad.text) == [("2", "delivery"), ("2", "course_id"), ("3", "end")]
+        assert "teleport" in bad.text and 'name="content"' not in bad.text
+
+        dry = await c.post("/dashboard/plan", data={"csrf": csrf},
+                           files={"file": ("plan-2022.xlsx", _plan_workbook(), xlsx)})
+        assert "아직 바뀐 것은 없습니다. 추가 1, 변경 0, 그대로 0" in dry.text  # the course
+        assert "아직 바뀐 것은 없습니다. 추가 2, 변경 0, 그대로 0" in dry.text  # its cohorts
+        assert "it-data 2022 #1" in dry.text and "it-data 2022 #2" in dry.text
+        carried = _carried_fields(dry.text)
+        assert carried["kind"] == "plan"
+        assert (await c.get("/dashboard/courses/it-data")).status_code == 404  # a dry run changes nothing
+
+        applied = await c.post("/dashboard/plan", data={"csrf": csrf, **carried})
+        assert "가져왔습니다: 추가 1, 변경 0, 그대로 0." in applied.text
+        assert "가져왔습니다: 추가 2, 변경 0, 그대로 0." in applied.text
+        assert "구독자 1명에게 과정 소식을 보냅니다." in applied.text  # the chat's sentence, the same news
+        course = (await c.get("/dashboard/courses/it-data")).text
+    assert "데이터 분석 입문" in course and "2022년 9월 12일" in course and "2022년 9월 19일" in course
+    async with dash.db.sessionmaker() as s:
+        from db.models import OutboxMessage
+
+        assert set((await s.execute(select(OutboxMessage.user_id))).scalars()) == {700}
+
+
+async def test_an_attendance_sheet_dry_run_names_who_changes_then_the_roster_shows_it(dash, clock):
+    from db.models import AuditEntry
+    from tests.web.support import EMPLOYEES
+
+    await dash.confirmed()  # 7001–7003 hold confirmed seats in dash-test #1, 7–11 March
+    clock.set("2022-03-14T09:00")
+    sheet = "course_id,no,employee_no,result\ndash-test,1,E7001,수료\ndash-test,1,E7002,불참\n".encode()
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        dry = await c.post("/dashboard/plan", data={"csrf": csrf}, files={"file": ("출석.csv", sheet, "text/csv")})
+        assert "이수 결과 파일 출석.csv: 2행" in dry.text
+        assert "미리 확인 — 아직 아무것도 바뀌지 않았습니다. 수료 1명, 불참 1명을 기록합니다 (이미 같은 결과 0명)." in dry.text
+        rows = [re.sub(r"<[^>]+>", "|", r) for r in re.findall(r'<tr class="change">(.*?)</tr>', dry.text, re.S)]
+        assert [[cell.strip() for cell in r.split("|") if cell.strip()] for r in rows] == [
+            ["2", "직원7001 · E7001", "dash-test 2022년 1회", "확정", "수료"],
+            ["3", "직원7002 · E7002", "dash-test 2022년 1회", "확정", "불참 (미이수)"]]
+        assert [s for s, _r in (await dash.statuses()).values()] == ["confirmed"] * 3
+
+        applied = await c.post("/dashboard/plan", data={"csrf": csrf, **_carried_fields(dry.text)})
+        assert "기록했습니다: 수료 1명, 불참 1명 (이미 같은 결과 0명)" in applied.text
+        roster = (await c.get(f"/dashboard/courses/dash-test/cohorts/{await dash.cohort_id()}")).text
+    assert "수료 1명, 불참 1명" in roster
+    statuses = await dash.statuses()
+    assert [statuses[uid][0] for uid in EMPLOYEES] == ["completed", "no_show", "confirmed"]
+    async with dash.db.sessionmaker() as s:  # the check named them (a read), then the import changed them
+        rows = (await s.execute(select(AuditEntry.action, AuditEntry.actor, AuditEntry.detail)
+                                .where(AuditEntry.action.like("attendance.%")).order_by(AuditEntry.id))).all()
+    assert [(a, actor, d["people"]) for a, actor, d in rows] == [
+        ("attendance.check", "web:9001", [7001, 7002]), ("attendance.import", "web:9001", [7001, 7002])]
+
+
+async def test_a_wrong_file_gets_a_polite_page_and_a_checked_file_cannot_be_applied_as_another_kind(dash):
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        pdf = await c.post("/dashboard/plan", data={"csrf": csrf},
+                           files={"file": ("plan.pdf", b"%PDF-1.4 not a sheet", "application/pdf")})
+        assert pdf.status_code == 422 and "CSV나 XLSX" in pdf.text and "plan.pdf" in pdf.text
+        assert "Traceback" not in pdf.text and 'type="file"' in pdf.text  # the upload form, to try again
+        dry = await c.post("/dashboard/plan", data={"csrf": csrf}, files={"file": ("h.csv", GOOD, "text/csv")})
+        carried = _carried_fields(dry.text)
+        assert carried["kind"] == "cohorts"
+        as_courses = await c.post("/dashboard/plan", data={"csrf": csrf, **carried, "kind": "courses"})
+        assert as_courses.status_code == 400 and await _cohort7(dash) is None

@@ -38,10 +38,10 @@ async def exam_list(ctx: Ctx) -> Response:
 @staff_page
 async def exam_import(ctx: Ctx) -> Response:
     """A new upload (dry run), or "apply" of the file carried by the dry-run page."""
-    kind = str(ctx.form.get("kind") or "")
+    upload = await uploads.received(ctx)
+    kind = upload.kind if isinstance(upload, uploads.Upload) and upload.apply else str(ctx.form.get("kind") or "")
     if kind not in IMPORTERS:
         kind = "exams"
-    upload = await uploads.received(ctx)
     if isinstance(upload, str):
         return await _page(ctx, uploads.STATUS[upload], problem=upload, kind=kind)
     try:  # the service checks the role, writes the access record and queues the subscribers' notices
@@ -57,7 +57,7 @@ async def exam_import(ctx: Ctx) -> Response:
                        round_title=lambda rid: ctx.tr.pick(*result.titles.get(rid, (rid, rid))),
                        errors=[(e.row, None, e.render(ctx.tr)) for e in result.errors[:SHOW]],
                        changes=[c for c in result.changes if c.action != "unchanged"][:SHOW],
-                       carried=uploads.carry(ctx, upload) if result.ok and not upload.apply else None)
+                       carried=uploads.carry(ctx, upload, kind) if result.ok and not upload.apply else None)
 
 
 def routes() -> list[Route]:

@@ -1,6 +1,7 @@
-"""Plan: upload a course or cohort file (CSV/XLSX), see the dry run row by row (what would be added or updated,
-which fields change, every problem with its row), then apply — the same import as the chat and `hrdbot import`,
-with the same course news to subscribers (upload → dry run → apply as in web/uploads.py)."""
+"""Plan: upload a staff file — a plan workbook (as `hrdbot plan export` writes), an attendance sheet, a course or
+cohort list (CSV/XLSX) — see the dry run row by row (every change, every problem with its row), then apply exactly
+the checked file as the kind it was checked as: the same service as the chat (notifications.staff_files), with the
+same course news, date-change notices and completion records (upload → dry run → apply as in web/uploads.py)."""
 from __future__ import annotations
 
 from starlette.responses import Response
@@ -9,18 +10,17 @@ from starlette.routing import Route
 from catalog import plan
 from catalog.imports import FileProblem
 from catalog.planfile import copy_plan
-from notifications.news import import_and_announce
 from notifications.plans import publish_year
+from notifications.staff_files import import_staff_file
 from web import uploads
 from web.auth import Ctx, staff_page
-
-SHOW = 500  # rows of a diff shown on one page
+from web.file_report import report
 
 
 async def _page(ctx: Ctx, status: int = 200, **values) -> Response:
     """The plan page: the years (draft or published) with their actions, and the upload form."""
-    values.setdefault("outcome", None)
-    values.setdefault("problem", None)
+    for key in ("outcome", "problem", "carried"):
+        values.setdefault(key, None)
     return ctx.page("plan.html", status=status, section="plan", years=await plan.years(ctx.session),
                     this_year=ctx.now.year, min_year=plan.MIN_YEAR, max_year=plan.MAX_YEAR, msg=ctx.request.query_params.get("msg"),
                     n=ctx.request.query_params.get("n"), year=ctx.request.query_params.get("year"), **values)
@@ -63,23 +63,19 @@ async def copy(ctx: Ctx) -> Response:
 
 @staff_page
 async def plan_check(ctx: Ctx) -> Response:
-    """A new upload (dry run), or "apply" of the file carried by the dry-run page."""
+    """A new upload (dry run), or "apply" of the file carried by the dry-run page, as the kind it was checked as."""
     upload = await uploads.received(ctx)
     if isinstance(upload, str):
         return await _page(ctx, uploads.STATUS[upload], problem=upload)
-    name = upload.name
-    try:
-        outcome = await import_and_announce(ctx.session, name, upload.content, ctx.now, actor=ctx.actor,
-                                            dry_run=not upload.apply)
+    try:  # the service tells the kind, checks the role, writes the access record and queues the notices
+        outcome = await import_staff_file(ctx.session, upload.name, upload.content, ctx.now, actor=ctx.actor,
+                                          kind=upload.kind or None, dry_run=not upload.apply)
     except FileProblem as exc:
-        return await _page(ctx, 422, problem="file", file_problem=exc.problem.render(ctx.tr), name=name)
-    if outcome.result.applied:
+        return await _page(ctx, 422, problem="file", file_problem=exc.problem.render(ctx.tr), name=upload.name)
+    if outcome.applied:
         ctx.after_commit(ctx.config.wake_dispatcher)
-    found = outcome.result.plan
-    return await _page(ctx, outcome=outcome, plan=found, name=name,
-                       show=SHOW, errors=[(e.row, e.column, ctx.tr(e.message, **e.values)) for e in found.errors[:SHOW]],
-                       changes=[c for c in found.changes if c.action != "unchanged"][:SHOW],
-                       carried=uploads.carry(ctx, upload) if found.ok and not upload.apply else None)
+    return await _page(ctx, outcome=outcome, report=report(outcome, ctx.tr, name=upload.name),
+                       carried=uploads.carry(ctx, upload, outcome.kind) if outcome.ok and not upload.apply else None)
 
 
 def routes() -> list[Route]:
