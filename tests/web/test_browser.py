@@ -193,6 +193,27 @@ async def test_uploading_a_plan_file_with_errors_shows_them_by_row(browser, dash
         await shot(page, request, "problems-390")
 
 
+async def test_an_attendance_sheet_dry_run_lists_who_changes_then_apply(browser, dash, request, clock, tmp_path):
+    await dash.confirmed()
+    clock.set("2022-03-14T09:00")  # the cohort (7–11 March) is over
+    sheet = tmp_path / "출석.csv"
+    sheet.write_text("course_id,no,employee_no,result\ndash-test,1,E7001,수료\ndash-test,1,E7002,불참\n",
+                     encoding="utf-8")
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.get_by_role("link", name="교육계획").click()
+        await page.get_by_label("파일").set_input_files(str(sheet))
+        await page.get_by_role("button", name="파일 검사 (미리 보기)").click()
+        await page.get_by_text("수료 1명, 불참 1명을 기록합니다").wait_for()
+        rows = await page.locator("tr.change").all_inner_texts()
+        assert "직원7001" in rows[0] and "수료" in rows[0] and "직원7002" in rows[1] and "불참" in rows[1]
+        await check_at_both_widths(page, request, "attendance-dry-run")
+        await page.get_by_role("button", name="이대로 적용").click()
+        await page.get_by_text("기록했습니다: 수료 1명, 불참 1명").wait_for()
+    statuses = await dash.statuses()
+    assert [statuses[uid][0] for uid in EMPLOYEES] == ["completed", "no_show", "confirmed"]
+
+
 async def test_recording_completion_and_a_no_show_on_the_roster(browser, dash, request, clock):
     await dash.confirmed()
     clock.set("2022-03-14T09:00")  # the cohort (7–11 March) is over
