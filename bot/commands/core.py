@@ -1,4 +1,4 @@
-"""console, run, search, db upgrade|seed, admin add|remove|list."""
+"""console, run, search, admin add|remove|list, audit."""
 from __future__ import annotations
 
 import argparse
@@ -27,11 +27,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jsonl", action="store_true", help="read one query per line on stdin, print one JSON array per line")
     p.add_argument("--limit", type=int, default=8)
     p.set_defaults(func=cmd_search)
-
-    p = sub.add_parser("db", help="database: upgrade (migrate) or seed (an empty database: the seeded plan year's "
-                                  "catalog and exam calendar)")
-    p.add_argument("action", choices=["upgrade", "seed"])
-    p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("admin", help="staff role: add, remove or list staff by Telegram user id")
     p.add_argument("action", choices=["add", "remove", "list"])
@@ -122,25 +117,6 @@ async def cmd_search(args) -> int:
     else:
         for h in hits:
             print(f"{h.score:6.1f}  {h.course_id:24}  {h.title}")
-    return 0
-
-
-async def cmd_db(args) -> int:
-    from bot.app import prepare_database
-    from db.migrate import upgrade
-    from db.session import make_engine
-
-    settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    try:
-        if args.action == "upgrade":
-            await upgrade(engine)
-            print("database is up to date")
-        else:
-            added = await prepare_database(engine, settings.clock())
-            print(f"seeded: {added} new rows")
-    finally:
-        await engine.dispose()
     return 0
 
 

@@ -106,3 +106,41 @@ async def reset_pg(engine: AsyncEngine) -> None:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     async with session_scope(make_sessionmaker(engine)) as session:
         await seed_all(session, FakeClock(SEED_TIME).now())
+
+
+def app_role_url(owner_url: str, role: str) -> str:
+    """The same database as the role `hrdbot db app-role` made (trust auth here: no password)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(owner_url).set(username=role).render_as_string(hide_password=False)
+
+
+def create_app_role(owner_url: str) -> tuple[str, str]:
+    """A least-privilege runtime role on this database, named uniquely (roles are the whole server's); its name and
+    URL. Drop it with `drop_app_role`."""
+    from db.privileges import grant_app_role
+
+    role = f"hrdbot_app_{uuid.uuid4().hex[:10]}"
+
+    async def go() -> None:
+        engine = make_engine(owner_url)
+        try:
+            await grant_app_role(engine, role, owner_url.rsplit("/", 1)[-1])
+        finally:
+            await engine.dispose()
+    run_blocking(go())
+    return role, app_role_url(owner_url, role)
+
+
+def drop_app_role(owner_url: str, role: str) -> None:
+    """Its grants and default privileges in this database go with DROP OWNED (it owns nothing), then the role."""
+    import asyncpg
+
+    async def go() -> None:
+        conn = await asyncpg.connect(owner_url.replace("postgresql+asyncpg", "postgresql"), timeout=5)
+        try:
+            await conn.execute(f'DROP OWNED BY "{role}"')
+        finally:
+            await conn.close()
+        await _pg_admin(f'DROP ROLE IF EXISTS "{role}"')
+    run_blocking(go())
