@@ -20,7 +20,7 @@ from tests.support.processes import db_call, wait_for
 STAFF = 9001
 
 
-async def _broadcast(sessionmaker, recipients: range, now: datetime) -> int:
+async def topic_broadcast(sessionmaker, recipients: range, now: datetime) -> int:
     await add_people(SimpleNamespace(sessionmaker=sessionmaker), [STAFF], role="staff", now=now)
     await add_people(SimpleNamespace(sessionmaker=sessionmaker), recipients, topics=("it",), now=now)
     async with session_scope(sessionmaker) as s:
@@ -66,7 +66,7 @@ def test_kill_9_of_the_active_worker_mid_broadcast_loses_nothing(deployment):
     workers = start_workers(deployment, HRDBOT_TICK_SECONDS=tick, HRDBOT_OUTBOX_LEASE_SECONDS=5)
     assert len(active_ones(workers)) == 1
     recipients = range(50_000, 51_000)
-    db_call(deployment.url, _broadcast, recipients, deployment.now())
+    db_call(deployment.url, topic_broadcast, recipients, deployment.now())
     wait_for(lambda: standin.count() >= 150, timeout=60, what="the broadcast to be under way")
 
     [active] = active_ones(workers)
@@ -92,7 +92,7 @@ def test_a_worker_paused_past_its_lease_whose_lock_is_terminated_never_sends_twi
     workers = start_workers(deployment, HRDBOT_TICK_SECONDS=1, HRDBOT_OUTBOX_LEASE_SECONDS=2)
     [first] = active_ones(workers)
     recipients = range(60_000, 60_090)
-    db_call(deployment.url, _broadcast, recipients, deployment.now())
+    db_call(deployment.url, topic_broadcast, recipients, deployment.now())
     wait_for(lambda: standin.count() >= 10, timeout=60, what="the broadcast to be under way")
     standin.retry_after_next(1, seconds=5)  # longer than the 2 s lease
     wait_for(lambda: standin.stats.rate_limited >= 1, timeout=20, what="the RetryAfter to be given")
