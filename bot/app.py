@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
@@ -24,14 +25,23 @@ from notifications.dispatcher import Dispatcher
 from notifications.send_rate import limits_for
 
 log = logging.getLogger(__name__)
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 
 
 async def prepare_database(engine: AsyncEngine, clock: Clock) -> int:
     """Migrate and seed (idempotent): `hrdbot migrate`, the console and `hrdbot run` on a brand-new database.
 
-    Under the migration lock, so processes starting together on PostgreSQL take turns instead of racing."""
+    Under the migration lock, so processes starting together on PostgreSQL take turns instead of racing. At head it
+    only reads, so the bot's role that owns nothing (`hrdbot db app-role`) runs it; behind, that role may not."""
     async with migration_lock(engine):
-        await upgrade(engine)
+        try:
+            await upgrade(engine)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            status = await schema_status(engine)
+            raise SchemaNotAtHead(f"{status.describe()}, and this database role may not change the schema: "
+                                  f"run `hrdbot migrate` as the tables' owner first") from None
         async with session_scope(make_sessionmaker(engine)) as session:
             report = await seed_all(session, clock.now())
     return report.total

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, SchemaNotAtHead, build_runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,9 @@ def run_bot(settings: Settings, *, webhook: str | None = None, listen: str = "12
             return 2
     try:
         runtime = asyncio.run(build())
+    except SchemaNotAtHead as exc:  # the bot's own role on a schema behind: the owner migrates
+        print(f"hrdbot run: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # database unreachable, bad URL…
         print(f"hrdbot run: cannot open the database ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 2

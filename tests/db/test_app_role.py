@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot.app import prepare_database, require_schema_at_head
+from bot.app import SchemaNotAtHead, prepare_database, require_schema_at_head
 from bot.cli import main
 from catalog.retention import run_retention
 from db.access import Actor
@@ -76,6 +76,18 @@ async def test_as_the_app_role_the_bot_starts_enrolls_approves_signs_in_and_keep
     async with app_db.sessionmaker() as s:
         left = [r.action for r in await entries(s)]
     assert left[0] == "export.enrollments" and "enrollment.approve" not in left
+
+
+async def test_run_as_the_app_role_on_a_schema_behind_says_to_migrate_as_the_owner(db, app_db, clock):
+    async with db.engine.begin() as conn:  # as if the last migration (0009) were still to run
+        head = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0008_dashboard_list_indexes'"))
+    try:
+        with pytest.raises(SchemaNotAtHead, match="run `hrdbot migrate` as the tables' owner first"):
+            await prepare_database(app_db.engine, clock)
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
 
 
 @pytest.mark.parametrize("statement", [
