@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 SCHEMA = "public"
 TABLE_RIGHTS = "SELECT, INSERT, UPDATE, DELETE"
 # Tables that get less than TABLE_RIGHTS. Append-only ones: their triggers refuse UPDATE anyway, but without the
-# privilege no SQL reaches the trigger at all, and TRUNCATE/TRIGGER/REFERENCES are never granted to anyone.
+# privilege no SQL of the role reaches the trigger at all; TRUNCATE, TRIGGER, REFERENCES are granted on no table.
 APPEND_ONLY = {"audit_log": "SELECT, INSERT, DELETE"}  # DELETE: retention; the trigger refuses rows under two years
 NARROWED = {**APPEND_ONLY, "alembic_version": "SELECT"}  # the schema-at-head check reads it; only migrate writes it
 
