@@ -6,6 +6,8 @@ import json
 import os
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.settings import Settings
 
 
@@ -69,13 +71,30 @@ def cmd_run(args) -> int:
 
 
 async def _open(settings: Settings, *, prepare: bool = True):
-    from bot.app import prepare_database
+    """The engine and sessions of a command; a database that cannot be opened is one line (CliError), not a
+    traceback: the server down or unreachable, a bad URL, or (as the bot's own role) a schema behind head."""
+    from bot.app import SchemaNotAtHead, prepare_database
+    from bot.cli import CliError
     from db.session import make_engine, make_sessionmaker
 
     engine = make_engine(settings.database_url)
     if prepare:
-        await prepare_database(engine, settings.clock())
+        try:
+            await prepare_database(engine, settings.clock())
+        except SchemaNotAtHead as exc:
+            await engine.dispose()
+            raise CliError(str(exc)) from None
+        except (OSError, SQLAlchemyError) as exc:
+            await engine.dispose()
+            raise unreachable(exc) from None
     return engine, make_sessionmaker(engine)
+
+
+def unreachable(exc: BaseException) -> Exception:
+    """The one line for a database that cannot be opened (server down, bad URL, no rights)."""
+    from bot.cli import CliError
+
+    return CliError(f"cannot open the database ({type(exc).__name__}: {exc})")
 
 
 def _hit_json(hit) -> dict:

@@ -4,6 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.commands.core import unreachable
 from bot.settings import Settings
 
 
@@ -31,6 +34,8 @@ async def cmd_upgrade(_args) -> int:
     engine = make_engine(Settings.from_env().database_url)
     try:
         await upgrade(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        raise unreachable(exc) from None
     finally:
         await engine.dispose()
     print("database is up to date")
@@ -38,13 +43,18 @@ async def cmd_upgrade(_args) -> int:
 
 
 async def cmd_seed(_args) -> int:
-    from bot.app import prepare_database
+    from bot.app import SchemaNotAtHead, prepare_database
+    from bot.cli import CliError
     from db.session import make_engine
 
     settings = Settings.from_env()
     engine = make_engine(settings.database_url)
     try:
         added = await prepare_database(engine, settings.clock())
+    except SchemaNotAtHead as exc:  # the bot's own role cannot migrate: the owner does
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        raise unreachable(exc) from None
     finally:
         await engine.dispose()
     print(f"seeded: {added} new rows")

@@ -27,12 +27,9 @@ def round_json(info) -> dict:
 
 
 async def _open(settings: Settings):
-    from bot.app import prepare_database
-    from db.session import make_engine, make_sessionmaker
+    from bot.commands.core import _open as open_database
 
-    engine = make_engine(settings.database_url)
-    await prepare_database(engine, settings.clock())
-    return engine, make_sessionmaker(engine)
+    return await open_database(settings)
 
 
 async def cmd_exams(args) -> int:
