@@ -1,8 +1,9 @@
 """Throw-away databases for tests: a SQLite file per test (copied from a migrated, seeded template) and one
-PostgreSQL database per run (unique name, dropped at the end) that each test truncates and re-seeds."""
+PostgreSQL database per run (unique name, dropped at the end) that each test puts back to its seeded state."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import uuid
@@ -10,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.clock import FakeClock
@@ -88,6 +88,7 @@ def create_pg_database() -> str:
     run_blocking(_pg_admin(f'CREATE DATABASE "{name}"'))
     url = f"{PG_HOST}/{name}"
     run_blocking(migrate_and_seed(url))
+    run_blocking(_take_snapshot(url))
     return url
 
 
@@ -96,16 +97,49 @@ def drop_pg_database(url: str) -> None:
     run_blocking(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@dataclass
+class _Snapshot:
+    rows: list[tuple[str, bytes]]  # (table, its rows as binary COPY) for every seeded table
+    sequences: str  # one SELECT of setval() calls that puts every sequence back
+
+
+_SNAPSHOTS: dict[str, _Snapshot] = {}  # database name → its seeded state
+
+
+async def _take_snapshot(url: str) -> None:
+    """Remember the freshly seeded rows and sequence positions (a few hundred rows, ~20 ms), so that a reset is a
+    DELETE and a COPY instead of TRUNCATE (a new file per table) and running the seed again: ~25 ms, not ~400 ms."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            pg = (await conn.get_raw_connection()).driver_connection
+            rows = []
+            for table in Base.metadata.sorted_tables:
+                if await pg.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")'):
+                    buf = io.BytesIO()
+                    await pg.copy_from_table(table.name, output=buf, format="binary")
+                    rows.append((table.name, buf.getvalue()))
+            seqs = await pg.fetch("SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) AS name, "
+                                  "last_value FROM pg_sequences WHERE schemaname = current_schema()")
+    finally:
+        await engine.dispose()
+    calls = ", ".join(f"setval('{r['name']}', {r['last_value'] or 1}, {str(r['last_value'] is not None).lower()})"
+                      for r in seqs)
+    _SNAPSHOTS[url.rsplit("/", 1)[-1]] = _Snapshot(rows, f"SELECT {calls}" if calls else "")
+
+
 async def reset_pg(engine: AsyncEngine) -> None:
-    """Empty every table and seed again, so each test starts from the 2022 catalog. The audit log refuses TRUNCATE
-    (migration 0009): the test server's superuser sets triggers aside for this one transaction, as only a superuser
-    can."""
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text("SET LOCAL session_replication_role = replica"))
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    async with session_scope(make_sessionmaker(engine)) as session:
-        await seed_all(session, FakeClock(SEED_TIME).now())
+    """Put the database back to its seeded state (the 2022 catalog, sequences where seeding left them), so each test
+    starts from the same rows and ids. The audit log refuses DELETE (migration 0009): the test server's superuser
+    sets triggers aside for this one transaction, as only a superuser can."""
+    snapshot = _SNAPSHOTS[engine.url.database]  # taken by create_pg_database
+    clear = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    async with engine.connect() as conn:
+        pg = (await conn.get_raw_connection()).driver_connection
+        async with pg.transaction():
+            await pg.execute(f"SET LOCAL session_replication_role = replica; {clear}; {snapshot.sequences}")
+            for table, data in snapshot.rows:
+                await pg.copy_to_table(table, source=io.BytesIO(data), format="binary")
 
 
 def app_role_url(owner_url: str, role: str) -> str:
