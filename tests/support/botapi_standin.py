@@ -15,9 +15,11 @@ Usage::
     standin.fail_next(3, status=502)           # the next 3 sends → 502 Bad Gateway (nothing delivered)
     standin.timeout_next(2, delay=3.0)         # the next 2 sends hang for 3 s, then 504; nothing delivered
     standin.timeout_next(1, delivered=True)    # … delivered, but the answer never comes in time (a real dup risk)
+    standin.retry_after_at(10, 40, seconds=1)  # the 10th and 40th send → 429 retry_after 1, however fast they come
     standin.faults(p_5xx=0.02, p_timeout=0.01, seed=7)   # random faults from now on
     ...
     standin.delivered          # [(chat_id, text), …] in order of acceptance
+    standin.answered           # [(time, chat_id, HTTP status), …] for every send, on `standin.clock`
     standin.duplicates()       # {(chat_id, text): times} for everything delivered more than once
     standin.stats              # counters: accepted, rate_limited, forbidden, server_errors, timeouts
     standin.stop()
@@ -68,14 +70,17 @@ class BotApiStandIn:
     """Telegram's Bot API as far as a sender cares: getMe, sendMessage, sendDocument, and the limits."""
 
     def __init__(self, *, rate: float = 30.0, per_chat_interval: float = 1.0, window: float = 1.0,
-                 host: str = "127.0.0.1", port: int = 0, token: str = "123:standin") -> None:
+                 host: str = "127.0.0.1", port: int = 0, token: str = "123:standin",
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate  # messages per `window` seconds overall (Telegram: ~30/s)
         self.window = window
         self.per_chat_interval = per_chat_interval  # Telegram: ~1 message/s per private chat
         self.host, self.port, self.token = host, port, token
         self.blocked: set[int] = set()
         self.delivered: list[tuple[int, str]] = []
-        self.delivered_at: list[float] = []  # monotonic time of each accepted message
+        self.clock = clock  # its time for the limits; a test may share a fake one with the sender's RateLimits
+        self.delivered_at: list[float] = []  # `clock` time of each accepted message
+        self.answered: list[tuple[float, int, int]] = []  # (`clock` time, chat, HTTP status) of every send
         self.calls: list[tuple[str, dict]] = []  # every accepted call that is not a send (edits, button answers…)
         self.webhook: dict = {}  # what setWebhook was told
         self.buttons: dict[int, list[str]] = {}  # chat → callback data of every button it was shown, in order
@@ -86,6 +91,7 @@ class BotApiStandIn:
         self._recent: deque[float] = deque()
         self._chat_last: dict[int, float] = {}
         self._queued: deque[_Fault] = deque()
+        self._retry_at: dict[int, int] = {}  # send number → retry_after seconds
         self._random: random.Random | None = None
         self._p_5xx = self._p_timeout = 0.0
         self._random_delay = 2.0
@@ -132,6 +138,12 @@ class BotApiStandIn:
         """The next `count` sends get 429 Too Many Requests with this retry_after (flood control)."""
         with self._lock:
             self._queued.extend(_Fault("retry", status=429, delay=float(seconds)) for _ in range(count))
+
+    def retry_after_at(self, *numbers: int, seconds: int = 1) -> None:
+        """The sends with these numbers (1 = the first send this stand-in receives, counted like `stats.requests`)
+        get 429 with this retry_after: flood control chosen by count, so a test sees it however slowly it sends."""
+        with self._lock:
+            self._retry_at.update((n, seconds) for n in numbers)
 
     def timeout_next(self, count: int = 1, *, delay: float = 3.0, delivered: bool = False) -> None:
         with self._lock:
@@ -181,6 +193,8 @@ class BotApiStandIn:
             self._recent.clear()
             self._chat_last.clear()
             self._queued.clear()
+            self._retry_at.clear()
+            self.answered.clear()
             self.stats = Stats()
 
     # -- the API --------------------------------------------------------------------------------------------
@@ -252,65 +266,68 @@ class BotApiStandIn:
             status, body = self._error(400, "Bad Request: message is too long")
             return status, body, 0.0
         with self._lock:
-            self.stats.requests += 1
-            fault = self._queued.popleft() if self._queued else None
-            if fault is None and self._random is not None:
-                r = self._random.random()
-                if r < self._p_5xx:
-                    fault = _Fault("status", status=self._random.choice((500, 502, 503)))
-                elif r < self._p_5xx + self._p_timeout:
-                    fault = _Fault("timeout", delay=self._random_delay)
-            if fault is not None and fault.kind == "retry":
-                self.stats.rate_limited += 1
-                status, body = self._error(429, f"Too Many Requests: retry after {int(fault.delay)}",
-                                           retry_after=int(fault.delay))
-                return status, body, 0.0
-            if fault is not None and fault.kind == "status":
-                self.stats.server_errors += 1
-                reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
-                    fault.status, "Server Error")
-                status, body = self._error(fault.status, reason)
-                return status, body, 0.0
-            if fault is not None and not fault.delivered:
-                self.stats.timeouts += 1
-                status, body = self._error(504, "Gateway Timeout")
-                return status, body, fault.delay
-            if chat_id in self.blocked:
-                self.stats.forbidden += 1
-                status, body = self._error(403, "Forbidden: bot was blocked by the user")
-                return status, body, 0.0
-            now = time.monotonic()
-            while self._recent and self._recent[0] <= now - self.window:
-                self._recent.popleft()
-            last = self._chat_last.get(chat_id)
-            if len(self._recent) >= self.rate:
-                wait = self._recent[0] + self.window - now
-            elif last is not None and now - last < self.per_chat_interval:
-                wait = last + self.per_chat_interval - now
-            else:
-                wait = 0.0
-            if wait > 0:
-                self.stats.rate_limited += 1
-                retry = max(1, int(wait + 0.999))
-                status, body = self._error(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
-                return status, body, 0.0
-            self._recent.append(now)
-            self._chat_last[chat_id] = now
-            self.delivered.append((chat_id, text))
-            self.replies[chat_id] += 1
-            self.delivered_at.append(now)
-            self.stats.accepted += 1
-            count = len(self.delivered)
-            if method == "sendDocument":
-                result = self._message(chat_id, caption=text, document={
-                    "file_id": f"doc{count}", "file_unique_id": f"u{count}", "file_name": "file"})
-            else:
-                result = self._message(chat_id, text=text)
-            if fault is not None:  # delivered, but the answer comes too late
-                self.stats.timeouts += 1
-        if self.on_delivered is not None:
+            status, body, delay, count = self._send(chat_id, text, method)
+            self.answered.append((self.clock(), chat_id, status))
+        if count and self.on_delivered is not None:
             self.on_delivered(count)
-        return 200, {"ok": True, "result": result}, (fault.delay if fault is not None else 0.0)
+        return status, body, delay
+
+    def _send(self, chat_id: int, text: str, method: str) -> tuple[int, dict, float, int]:
+        """A send's (status, body, delay) and the running count of deliveries (0: not delivered). Under the lock."""
+        self.stats.requests += 1
+        retry = self._retry_at.pop(self.stats.requests, None)
+        fault = _Fault("retry", delay=float(retry)) if retry is not None else (
+            self._queued.popleft() if self._queued else None)
+        if fault is None and self._random is not None:
+            r = self._random.random()
+            if r < self._p_5xx:
+                fault = _Fault("status", status=self._random.choice((500, 502, 503)))
+            elif r < self._p_5xx + self._p_timeout:
+                fault = _Fault("timeout", delay=self._random_delay)
+        if fault is not None and fault.kind == "retry":
+            self.stats.rate_limited += 1
+            return (*self._error(429, f"Too Many Requests: retry after {int(fault.delay)}",
+                                 retry_after=int(fault.delay)), 0.0, 0)
+        if fault is not None and fault.kind == "status":
+            self.stats.server_errors += 1
+            reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
+                fault.status, "Server Error")
+            return (*self._error(fault.status, reason), 0.0, 0)
+        if fault is not None and not fault.delivered:
+            self.stats.timeouts += 1
+            return (*self._error(504, "Gateway Timeout"), fault.delay, 0)
+        if chat_id in self.blocked:
+            self.stats.forbidden += 1
+            return (*self._error(403, "Forbidden: bot was blocked by the user"), 0.0, 0)
+        now = self.clock()
+        while self._recent and self._recent[0] <= now - self.window:
+            self._recent.popleft()
+        last = self._chat_last.get(chat_id)
+        if len(self._recent) >= self.rate:
+            wait = self._recent[0] + self.window - now
+        elif last is not None and now - last < self.per_chat_interval:
+            wait = last + self.per_chat_interval - now
+        else:
+            wait = 0.0
+        if wait > 0:
+            self.stats.rate_limited += 1
+            retry = max(1, int(wait + 0.999))
+            return (*self._error(429, f"Too Many Requests: retry after {retry}", retry_after=retry), 0.0, 0)
+        self._recent.append(now)
+        self._chat_last[chat_id] = now
+        self.delivered.append((chat_id, text))
+        self.replies[chat_id] += 1
+        self.delivered_at.append(now)
+        self.stats.accepted += 1
+        count = len(self.delivered)
+        if method == "sendDocument":
+            result = self._message(chat_id, caption=text, document={
+                "file_id": f"doc{count}", "file_unique_id": f"u{count}", "file_name": "file"})
+        else:
+            result = self._message(chat_id, text=text)
+        if fault is not None:  # delivered, but the answer comes too late
+            self.stats.timeouts += 1
+        return 200, {"ok": True, "result": result}, (fault.delay if fault is not None else 0.0), count
 
 
 def _params(content_type: str, raw: bytes) -> dict:

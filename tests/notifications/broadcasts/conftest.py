@@ -43,11 +43,27 @@ async def tg(standin):
     await bot.shutdown()
 
 
+class FakeTimer:
+    """Monotonic time for a sender's RateLimits (and the stand-in's `clock`) that only its own sleeps move: a flood
+    wait costs no real time, and when each send went is exact."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+
+
 @pytest.fixture
 def make_dispatcher(db, clock, tg):
-    def make(*, per_second: float = STANDIN_RATE * 0.9, per_chat: float = STANDIN_PER_CHAT * 1.2, worker=None):
+    def make(*, per_second: float = STANDIN_RATE * 0.9, per_chat: float = STANDIN_PER_CHAT * 1.2, worker=None,
+             timer: FakeTimer | None = None):
+        timing = {"monotonic": timer.monotonic, "sleep": timer.sleep} if timer else {}
         return Dispatcher(db.sessionmaker, clock, TelegramSender(tg), render_for_language, worker=worker,
-                          limits=RateLimits(per_second=per_second, per_chat_interval=per_chat))
+                          limits=RateLimits(per_second=per_second, per_chat_interval=per_chat, **timing))
     return make
 
 

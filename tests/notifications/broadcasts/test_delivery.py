@@ -12,7 +12,7 @@ from db.access import Actor
 from db.models import Broadcast, OutboxMessage, User
 from db.session import session_scope
 from notifications.broadcasts.service import broadcasts_tick, create_broadcast, schedule_broadcast
-from tests.notifications.broadcasts.conftest import outbox_counts, send_until_settled
+from tests.notifications.broadcasts.conftest import FakeTimer, outbox_counts, send_until_settled
 
 STAFF = 9001
 STAFF_ACTOR = Actor.person(STAFF, admin_ids={STAFF})
@@ -35,9 +35,12 @@ async def test_every_message_delivered_exactly_once_or_unreachable_under_faults(
     standin.fail_next(3, status=502)
     standin.timeout_next(2, delay=0.6)
     standin.faults(p_5xx=0.05, p_timeout=0.03, seed=11, delay=0.6)
-    # Faster than the stand-in allows: it answers 429 with retry_after, which pauses all sending.
-    standin.rate = 25  # per second; the dispatcher below is set to go faster, so it gets 429 + retry_after
-    dispatcher = make_dispatcher(per_second=600, per_chat=0.0)
+    # Flood control (429 + retry_after) on chosen sends, by count: a busy machine sees it as surely as an idle one.
+    # The 31st is the first send after the 30th's flood wait: waiting once is not enough, it must wait again.
+    standin.retry_after_at(6, 30, 31, seconds=1)
+    timer = FakeTimer()  # the dispatcher's flood waits and pacing, and the stand-in's record of when each send came
+    standin.clock = timer.monotonic
+    dispatcher = make_dispatcher(timer=timer)
     bid = await start_broadcast(db, clock, {"kind": "topic", "topic": "it"})
 
     await send_until_settled(dispatcher, db, clock)
@@ -45,18 +48,31 @@ async def test_every_message_delivered_exactly_once_or_unreachable_under_faults(
     delivered = Counter(chat for chat, _ in standin.delivered)
     assert set(delivered) == set(recipients) - blocked
     assert max(delivered.values()) == 1, "somebody got the notice twice"
-    assert standin.stats.rate_limited > 0 and standin.stats.server_errors > 0 and standin.stats.timeouts > 0
+    assert standin.stats.rate_limited == 3 and standin.stats.server_errors > 0 and standin.stats.timeouts > 0
     counts = await outbox_counts(db, bid)
     assert counts == {"sent": 57, "unreachable": 3}
     async with db.sessionmaker() as s:
         marked = set((await s.execute(select(User.id).where(User.unreachable_at.is_not(None)))).scalars())
     assert marked == blocked
+    assert_nothing_sent_during_a_flood_wait(standin, seconds=1)
 
-    # Once the last message is settled the staff member gets the delivery report (itself an outbox notice).
+    # Once the last message is settled the staff member gets the delivery report (itself an outbox notice), even when
+    # Telegram's flood control refuses its first try.
+    standin.retry_after_at(standin.stats.requests + 1, seconds=1)
     await broadcasts_tick(db.sessionmaker, clock.now())
-    await dispatcher.drain()
+    await send_until_settled(dispatcher, db, clock)
     reports = [text for chat, text in standin.delivered if chat == STAFF]
     assert len(reports) == 1 and "57" in reports[0] and "3" in reports[0]
+    assert standin.stats.rate_limited == 4
+    assert_nothing_sent_during_a_flood_wait(standin, seconds=1)
+
+
+def assert_nothing_sent_during_a_flood_wait(standin, *, seconds: float) -> None:
+    """After a 429 the next send to anyone waits out retry_after (one shared flood wait, not just that message)."""
+    answers = standin.answered
+    for (at, _, status), (next_at, chat, _) in zip(answers, answers[1:]):
+        if status == 429:
+            assert next_at - at >= seconds - 1e-9, f"chat {chat} was sent {next_at - at:.3f} s after a 429"
 
 
 async def test_people_who_blocked_the_bot_are_skipped_by_the_next_broadcast(db, clock, people, standin,
