@@ -11,9 +11,8 @@ database is created and dropped.
 Besides latency it prints the server's CPU per request (its process and workers, from /proc) and the load average
 before and after: on a shared machine a busier machine and a slower server look the same in latency alone, so
 compare runs by CPU per request, or A/B in the same minutes. `--workers 2` is the deployed form (`hrdbot web` × 2
-behind nginx shares the cores the same way). Measured on the 2-core VM at load average 6–10 (full data,
-one process): 31.7 → 18.8 ms of server CPU a request after the round of README's "Staff dashboard" section,
-12.8 → 14.4 requests/s; the p95 target is not met while the machine is that busy (see the README table).
+behind nginx shares the cores the same way). Measured on the 2-core VM (full data, load average 0.7–1.1, one
+process): 127 requests/s at 6.0 ms of server CPU each, the worst page's p95 145 ms (README, "Staff dashboard").
 """
 from __future__ import annotations
 
