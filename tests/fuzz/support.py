@@ -225,11 +225,14 @@ class FuzzBot:
 
 
 async def snapshot(sessionmaker) -> dict[str, set[tuple]]:
-    """Every row of every table (as tuples), to compare before and after an action."""
+    """Every row of every table (as tuples, columns in the models' order), to compare before and after an action.
+    Straight through the driver: the ORM's row handling took ~3/4 of a PostgreSQL fuzz run's time."""
     out: dict[str, set[tuple]] = {}
     async with sessionmaker() as session:
+        pg = (await (await session.connection()).get_raw_connection()).driver_connection
         for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(select(table))).all()
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            rows = await pg.fetch(f'SELECT {columns} FROM "{table.name}"')
             out[table.name] = {tuple(_plain(v) for v in row) for row in rows}
     return out
 
