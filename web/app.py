@@ -24,12 +24,15 @@ STATIC = Path(__file__).with_name("static")
 PAGES = [overview, pending, courses, broadcasts, plan, exams, audit]
 
 
-async def stylesheet(_request: Request) -> Response:
-    return FileResponse(STATIC / "style.css", media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+# The files under /static: only these (a name from the URL never becomes a path of its own).
+STATIC_FILES = {"style.css": "text/css", "compose.js": "text/javascript", "select_all.js": "text/javascript"}
 
 
-async def compose_script(_request: Request) -> Response:
-    return FileResponse(STATIC / "compose.js", media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+async def static_file(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC_FILES:
+        return render("missing.html", status=404)
+    return FileResponse(STATIC / name, media_type=STATIC_FILES[name], headers={"Cache-Control": "max-age=3600"})
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -53,8 +56,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def dashboard_routes() -> list:
     routes: list = [
-        Route("/static/style.css", stylesheet),
-        Route("/static/compose.js", compose_script),
+        Route("/static/{name}", static_file),
         Route("/signin", auth.signin_form, methods=["GET"]),
         Route("/signin", auth.signin_submit, methods=["POST"]),
         Route("/signout", auth.signout, methods=["POST"]),

@@ -4,6 +4,8 @@ reason, refused links and forged forms; 1280 px and 390 px wide, keyboard use an
 Every scenario saves screenshots under artifacts/browser/."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -87,6 +89,25 @@ async def test_approving_two_requests_at_once_sends_each_employee_the_chat_notic
     for text in delivered.values():
         assert "엑셀 실무 테스트과정" in text and "승인" in text
     assert (await dash.statuses())[EMPLOYEES[2]][0] == "pending"
+
+
+async def test_one_checkbox_selects_every_request_on_the_page_and_shows_a_partial_choice(browser, dash, request):
+    await dash.pending()
+    async with dash.serve() as base:
+        page = await _signed_in_page(browser, dash, base)
+        await page.goto(base + "/dashboard/pending")
+        every = page.get_by_role("checkbox", name="이 페이지의 신청 모두 선택")
+        await every.check()
+        rows = page.get_by_role("checkbox", name=re.compile("님의 신청 선택"))
+        assert [await box.is_checked() for box in await rows.all()] == [True, True, True]
+        await page.get_by_role("checkbox", name="직원7003 님의 신청 선택").uncheck()
+        assert await every.evaluate("box => [box.checked, box.indeterminate]") == [False, True]
+        await check_at_both_widths(page, request, "select-all")
+        await page.set_viewport_size(WIDE)
+        await page.get_by_role("button", name="선택 승인").click()
+        await page.get_by_text("2건을 승인했습니다").wait_for()
+    statuses = await dash.statuses()
+    assert [statuses[uid][0] for uid in EMPLOYEES] == ["confirmed", "confirmed", "pending"]
 
 
 async def test_rejecting_with_a_typed_reason(browser, dash, request):

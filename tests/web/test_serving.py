@@ -16,3 +16,12 @@ async def test_a_kept_alive_connection_has_nagle_off_so_pages_are_not_held_back_
         accepted = [conn.transport.get_extra_info("socket") for conn in dash.server.server_state.connections]
         assert accepted, "the server holds the browser's connection"
         assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in accepted)
+
+
+async def test_only_the_dashboards_own_files_are_served_from_static(dash):
+    async with dash.client() as client:
+        script = await client.get("/dashboard/static/select_all.js")
+        assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+        assert (await client.get("/dashboard/static/style.css")).headers["content-type"].startswith("text/css")
+        for other in ("app.py", "..%2Fapp.py", "missing.js"):
+            assert (await client.get(f"/dashboard/static/{other}")).status_code == 404
