@@ -18,8 +18,11 @@ setup: $(STAMP)
 console: $(STAMP)
 	$(BIN)/hrdbot console
 
+# Two pytest-xdist workers (TEST_WORKERS=0: one process): each has its own databases, ports and emulator.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x -m "not e2e"

@@ -12,7 +12,26 @@ import pytest
 
 from db.clock import FakeClock
 from db.session import make_engine, make_sessionmaker
+from tests.fuzz import counts as fuzz_counts
 from tests.support import databases as dbs
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: its controller prints the summary
+        workeroutput["fuzz_counts"] = fuzz_counts.COUNTS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    fuzz_counts.add(getattr(node, "workeroutput", {}).get("fuzz_counts") or {})
+
+
+def pytest_terminal_summary(terminalreporter):
+    if fuzz_counts.COUNTS:
+        terminalreporter.write_sep("-", "fuzz examples run")
+        for line in fuzz_counts.summary_lines():
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

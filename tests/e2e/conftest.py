@@ -2,6 +2,7 @@
 subprocess per test, with its own bot token (the emulator keeps each token's chats apart) and database."""
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import shutil
@@ -44,11 +45,17 @@ def emulator_url():
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         _unavailable("Node.js (node and npm) is not installed")
-    if not (EMULATOR_DIR / "node_modules" / "telegram-test-api").is_dir():
-        done = subprocess.run([npm, "ci", "--prefix", str(EMULATOR_DIR), "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            _unavailable(f"npm ci failed: {done.stderr[-2000:]}")
+    # Each pytest-xdist worker has its own emulator, but they share the one node_modules: one `npm ci` at a time.
+    folder = os.open(EMULATOR_DIR, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        if not (EMULATOR_DIR / "node_modules" / "telegram-test-api").is_dir():
+            done = subprocess.run([npm, "ci", "--prefix", str(EMULATOR_DIR), "--no-audit", "--no-fund"],
+                                  capture_output=True, text=True, timeout=300)
+            if done.returncode != 0:
+                _unavailable(f"npm ci failed: {done.stderr[-2000:]}")
+    finally:
+        os.close(folder)  # and with it the lock
     proc = subprocess.Popen([node, str(EMULATOR_DIR / "launch.js"), "0"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()

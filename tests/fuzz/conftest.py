@@ -5,7 +5,7 @@ Example counts: `examples(n)` in tests/fuzz/support.py (HRDBOT_FUZZ_SCALE multip
 from __future__ import annotations
 
 import pytest
-from tests.fuzz.support import COUNTS, close_fuzzbot, make_fuzzbot
+from tests.fuzz.support import close_fuzzbot, make_fuzzbot
 from tests.support import databases as dbs
 
 @pytest.fixture
@@ -23,10 +23,3 @@ def fuzzbot_pg(pg_url):
     yield fb
     close_fuzzbot(fb)
 
-
-def pytest_terminal_summary(terminalreporter):
-    if COUNTS:
-        terminalreporter.write_sep("-", "fuzz examples run")
-        for name, row in sorted(COUNTS.items()):
-            extra = ", ".join(f"{k} {v}" for k, v in row.items() if k != "examples")
-            terminalreporter.write_line(f"{name}: {row['examples']} examples" + (f" ({extra})" if extra else ""))

@@ -27,6 +27,7 @@ from db.clock import FakeClock
 from db.models import Base, Profile, User
 from db.session import make_engine, make_sessionmaker, session_scope
 from notifications.dispatcher import RateLimits
+from tests.fuzz.counts import record  # noqa: F401 - the fuzz tests import it from here
 
 # Example counts are set per test with `@examples(n)`; HRDBOT_FUZZ_SCALE multiplies them for a longer local run
 # (e.g. HRDBOT_FUZZ_SCALE=10). In CI (CI=true) examples are derandomised so that a failure reproduces.
@@ -37,14 +38,6 @@ settings.register_profile(
                            HealthCheck.filter_too_much])
 
 
-COUNTS: dict[str, dict[str, int]] = {}  # property -> {"examples": n, "updates": n, "steps": n}; printed at the end
-
-
-def record(name: str, examples_run: int = 1, **extra: int) -> None:
-    row = COUNTS.setdefault(name, {"examples": 0})
-    row["examples"] += examples_run
-    for key, value in extra.items():
-        row[key] = row.get(key, 0) + value
 
 
 def examples(n: int) -> settings:
