@@ -28,6 +28,7 @@ def test_web_and_worker_serve_as_the_least_privileged_role(deployment):
                   or "raw" in r and "Error" in r["raw"]]
         assert not errors, errors
         assert worker.events(event="worker", state="stopped")
+        assert [web.popen.returncode, worker.popen.returncode] == [0, 0]  # a graceful stop, not the signal
     finally:
         deployment.stop()
         dbs.drop_app_role(deployment.url, role)

@@ -122,8 +122,9 @@ class Deployment:
             assert popen.poll() is None, log.read_text()
         return proc
 
-    def stop_proc(self, proc: Proc) -> None:
-        proc.signal(signal.SIGTERM)
+    def stop_proc(self, proc: Proc, *, signalled: bool = False) -> None:
+        if not signalled:  # a second SIGTERM during the graceful stop would end it by the signal
+            proc.signal(signal.SIGTERM)
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
@@ -181,10 +182,10 @@ http {{
             return exc.code
 
     def stop(self) -> None:
-        for proc in self.procs:
+        for proc in self.procs:  # all at once, then each waited for
             proc.signal(signal.SIGTERM)
         for proc in self.procs:
-            self.stop_proc(proc)
+            self.stop_proc(proc, signalled=True)
         self.stop_nginx()
 
     def stop_nginx(self) -> None:
