@@ -105,3 +105,36 @@ def test_sigterm_finishes_the_update_in_flight_and_exits_0(deployment, two_webs)
     assert web.events(event="update", outcome="ok")
     # nginx sends the next updates to the other process
     assert deployment.post(message(8402, "/start")) == 200
+
+
+def test_staff_use_the_dashboard_through_nginx_whichever_process_answers(deployment, two_webs):
+    """deploy/'s nginx passes /dashboard/ to the web processes: sign in by link, keep working when one process
+    stops (sessions are rows), and a plan file of over a megabyte reaches the dashboard (not nginx's 413)."""
+    import httpx
+
+    from tests.web.support import csrf_of
+
+    async def staff_link(sessionmaker):
+        from db import signin
+        from db.models import User
+        from db.session import session_scope
+
+        async with session_scope(sessionmaker) as s:
+            s.add(User(id=9901, chat_id=9901, first_name="", language="ko", role="staff", created_at=deployment.now()))
+            await s.flush()
+            return await signin.issue_link(s, user_id=9901, now=deployment.now())
+
+    token = db_call(deployment.url, staff_link)
+    with httpx.Client(base_url=f"http://127.0.0.1:{deployment.nginx_port}", timeout=30) as client:
+        assert client.get("/dashboard").headers["location"].endswith("/dashboard/")
+        assert client.get(f"/dashboard/signin?token={token}").status_code == 200  # the sign-in button
+        assert client.post("/dashboard/signin", data={"token": token}).status_code == 303
+        assert "승인 대기" in client.get("/dashboard/pending").text
+        two_webs[0].signal(signal.SIGTERM)
+        assert two_webs[0].wait(30) == 0
+        plan = client.get("/dashboard/plan")
+        assert plan.status_code == 200, "still signed in on the other process"
+        big = ("course_id,no,start,end\n" + "x" * 1_500_000).encode()
+        answer = client.post("/dashboard/plan", data={"csrf": csrf_of(plan.text)},
+                             files={"file": ("cohorts.csv", big, "text/csv")})
+        assert answer.status_code in (200, 422) and "교육계획" in answer.text  # the dashboard's own page
