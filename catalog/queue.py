@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, null, select
+from sqlalchemy import func, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datetime import datetime
@@ -53,15 +53,33 @@ _VIEW_COLUMNS = (Enrollment.id, Enrollment.user_id, Enrollment.cohort_id, Course
                  Enrollment.decided_at, Enrollment.reason, Enrollment.details, Cohort.year)
 
 
+def _like(text: str) -> str:
+    """`%text%` with LIKE's own wildcards in the text taken literally (escape character: backslash)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _people_named(who: str):
+    """Whose name, department or employee number contains `who` (any case)."""
+    like = _like(who)
+    return select(Profile.user_id).where(or_(*(column.ilike(like, escape="\\") for column in
+                                              (Profile.full_name, Profile.department, Profile.employee_no))))
+
+
 async def pending_page(session: AsyncSession, actor: Actor, *, now: datetime, course_id: str | None = None,
-                       cohort_number: int | None = None, offset: int = 0, limit: int = 50) -> PendingPage:
-    """Staff only; the names shown are a read of personal data, recorded like the chat's queue."""
+                       cohort_number: int | None = None, who: str = "", offset: int = 0,
+                       limit: int = 50) -> PendingPage:
+    """Staff only; the names shown are a read of personal data, recorded like the chat's queue. `who`: only the
+    requests of people whose name, department or employee number contains it (the search text itself is never
+    recorded: it may be a name)."""
     role = await require_staff(session, actor, "enrollment.view_pending")
     where = [Enrollment.status == "pending"]
     if course_id:
         where.append(Cohort.course_id == course_id)
         if cohort_number is not None:
             where.append(Cohort.number == cohort_number)
+    who = who.strip()
+    if who:
+        where.append(Enrollment.user_id.in_(_people_named(who)))
     # The page's ids first, read in order off the (status, requested_at, id) index; then only those rows joined.
     page = select(Enrollment.id).where(*where).order_by(Enrollment.requested_at, Enrollment.id)
     if course_id:
@@ -88,8 +106,14 @@ async def pending_page(session: AsyncSession, actor: Actor, *, now: datetime, co
             .where(Enrollment.status == "pending", Cohort.course_id == course_id)
             .group_by(Cohort.number).order_by(Cohort.number)
         )).all())
-    # The exact total is the filter's own choice count (no second pass over the requests to count them).
-    if not course_id:
+    # The exact total is the filter's own choice count (no second pass over the requests to count them), except
+    # for a search by person, which those counts do not know.
+    if who:
+        counted = select(func.count()).select_from(Enrollment).where(*where)
+        if course_id:
+            counted = counted.join(Cohort, Cohort.id == Enrollment.cohort_id)
+        total = (await session.execute(counted)).scalar_one()
+    elif not course_id:
         total = sum(c.pending for c in courses)
     elif cohort_number is None:
         total = next((c.pending for c in courses if c.course_id == course_id), 0)

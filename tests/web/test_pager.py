@@ -20,13 +20,15 @@ async def test_the_pager_keeps_each_lists_filters_and_stops_at_both_ends(dash):
         await dash.staff()
         await sign_in(c, await dash.link())
         first = (await c.get("/dashboard/pending?course=dash-test")).text
-        assert _links(first) == {"next": "/dashboard/pending?course=dash-test&cohort=&page=2"}
+        assert _links(first) == {"next": "/dashboard/pending?course=dash-test&cohort=&who=&page=2"}
         middle = (await c.get("/dashboard/pending?course=dash-test&page=2")).text
-        assert _links(middle) == {"prev": "/dashboard/pending?course=dash-test&cohort=&page=1",
-                                  "next": "/dashboard/pending?course=dash-test&cohort=&page=3"}
+        assert _links(middle) == {"prev": "/dashboard/pending?course=dash-test&cohort=&who=&page=1",
+                                  "next": "/dashboard/pending?course=dash-test&cohort=&who=&page=3"}
         assert "<span>전체 3건 중 2–2</span>" in middle
         last = (await c.get("/dashboard/pending?course=dash-test&page=3")).text
         assert set(_links(last)) == {"prev"}
+        found = (await c.get("/dashboard/pending?who=행정국")).text  # a search by person (department), kept encoded
+        assert _links(found) == {"next": "/dashboard/pending?course=&cohort=&who=%ED%96%89%EC%A0%95%EA%B5%AD&page=2"}
 
         many = (await c.get("/dashboard/courses?year=2022&page=2")).text
         assert _links(many) == {"prev": "/dashboard/courses?q=&year=2022&page=1",

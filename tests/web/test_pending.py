@@ -34,6 +34,22 @@ async def test_the_list_shows_who_asked_for_what_and_filters_by_course(dash):
         assert "직원7001" not in other
 
 
+async def test_staff_find_a_persons_request_by_name_or_employee_number_and_return_to_that_search(dash):
+    ids = await dash.pending()
+    async with dash.client() as c:
+        csrf = await _signed_in(dash, c)
+        by_name = (await c.get("/dashboard/pending", params={"who": "직원7002"})).text
+        assert "직원7002" in by_name and "직원7001" not in by_name and "(1)" in by_name
+        assert "직원7003" in (await c.get("/dashboard/pending", params={"who": "e7003"})).text  # any case
+        nobody = (await c.get("/dashboard/pending", params={"who": "100%_"})).text  # LIKE's wildcards are literal
+        assert "직원700" not in nobody and "“100%_”에 맞는 승인 대기 신청이 없습니다" in nobody
+        decided = await c.post("/dashboard/pending/decide", data={"csrf": csrf, "ids": ids[1:2], "action": "approve",
+                                                                   "who": "직원7002"})
+        assert decided.headers["location"].startswith("/dashboard/pending?who=")  # back to the same search
+    statuses = await dash.statuses()
+    assert [statuses[uid][0] for uid in EMPLOYEES] == ["pending", "confirmed", "pending"]
+
+
 async def test_approving_two_at_once_confirms_both_and_queues_the_chat_notice_for_each(dash):
     ids = await dash.pending()
     async with dash.client() as c:

@@ -1,4 +1,4 @@
-"""Pending requests: filter by course and cohort, approve or reject one or many.
+"""Pending requests: filter by course and cohort, find a person, approve or reject one or many.
 
 Decisions go through the same service as the chat (`catalog.enrollment.approve/reject`), which writes the
 employee's notice to the outbox in the same transaction: the employee is told exactly as when staff decide
@@ -18,6 +18,7 @@ from web.auth import Ctx, staff_page
 
 MAX_REASON = 500
 MAX_BULK = 200  # one form never decides more than a page's worth
+MAX_WHO = 40  # a name, a department or an employee number
 
 
 def clean_reason(text: str) -> str:
@@ -36,7 +37,7 @@ def _filters(ctx: Ctx) -> dict:
     course = str(q.get("course") or "")[:32] or None
     cohort = str(q.get("cohort") or "")
     return {"course": course, "cohort": int(cohort) if cohort.isdigit() and len(cohort) < 7 and course else None,
-            "page": page_number(ctx)}
+            "who": " ".join(str(q.get("who") or "").split())[:MAX_WHO], "page": page_number(ctx)}
 
 
 @staff_page
@@ -44,9 +45,9 @@ async def pending_list(ctx: Ctx) -> Response:
     f = _filters(ctx)
     size = ctx.config.page_size
     found = await pending_page(ctx.session, ctx.actor, now=ctx.now, course_id=f["course"], cohort_number=f["cohort"],
-                               offset=(f["page"] - 1) * size, limit=size)
+                               who=f["who"], offset=(f["page"] - 1) * size, limit=size)
     return ctx.page("pending.html", section="pending", found=found, filters=f, reasons=REJECT_REASONS,
-                    rank=lambda r: rank_label(r, ctx.tr) if r else "", max_reason=MAX_REASON)
+                    rank=lambda r: rank_label(r, ctx.tr) if r else "", max_reason=MAX_REASON, max_who=MAX_WHO)
 
 
 def _ids(ctx: Ctx) -> list[int]:
@@ -89,7 +90,8 @@ async def _decide(ctx: Ctx, ids: list[int], action: str, reason: str | None) -> 
 @staff_page
 async def pending_decide(ctx: Ctx) -> Response:
     f = _filters(ctx)
-    back = {"course": f["course"], "cohort": f["cohort"], "page": f["page"] if f["page"] > 1 else None}
+    back = {"course": f["course"], "cohort": f["cohort"], "who": f["who"] or None,
+            "page": f["page"] if f["page"] > 1 else None}
     if str(ctx.form.get("approve") or "").isdigit():  # the row's own button
         ids, action = [int(ctx.form["approve"])], "approve"
     else:
