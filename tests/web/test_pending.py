@@ -41,8 +41,9 @@ async def test_staff_find_a_persons_request_by_name_or_employee_number_and_retur
         by_name = (await c.get("/dashboard/pending", params={"who": "직원7002"})).text
         assert "직원7002" in by_name and "직원7001" not in by_name and "(1)" in by_name
         assert "직원7003" in (await c.get("/dashboard/pending", params={"who": "e7003"})).text  # any case
-        nobody = (await c.get("/dashboard/pending", params={"who": "100%_"})).text  # LIKE's wildcards are literal
-        assert "직원700" not in nobody and "“100%_”에 맞는 승인 대기 신청이 없습니다" in nobody
+        nobody = (await c.get("/dashboard/pending", params={"who": "7_0"})).text  # LIKE's _ is literal (not "700")
+        assert "직원700" not in nobody and "“7_0”에 맞는 승인 대기 신청이 없습니다" in nobody
+        assert "직원700" not in (await c.get("/dashboard/pending", params={"who": "7%1"})).text
         decided = await c.post("/dashboard/pending/decide", data={"csrf": csrf, "ids": ids[1:2], "action": "approve",
                                                                    "who": "직원7002"})
         assert decided.headers["location"].startswith("/dashboard/pending?who=")  # back to the same search
