@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, null, or_, select
+from sqlalchemy import func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datetime import datetime
@@ -15,6 +15,7 @@ from datetime import datetime
 from catalog.enrollment import EnrollmentView, PendingItem
 from db.access import Actor, require_staff
 from db.audit import record
+from db.matching import contains
 from db.models import Cohort, Course, Enrollment, Profile
 
 
@@ -53,16 +54,9 @@ _VIEW_COLUMNS = (Enrollment.id, Enrollment.user_id, Enrollment.cohort_id, Course
                  Enrollment.decided_at, Enrollment.reason, Enrollment.details, Cohort.year)
 
 
-def _like(text: str) -> str:
-    """`%text%` with LIKE's own wildcards in the text taken literally (escape character: backslash)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _people_named(who: str):
-    """Whose name, department or employee number contains `who` (any case)."""
-    like = _like(who)
-    return select(Profile.user_id).where(or_(*(column.ilike(like, escape="\\") for column in
-                                              (Profile.full_name, Profile.department, Profile.employee_no))))
+    """Whose name, department or employee number contains `who`."""
+    return select(Profile.user_id).where(contains(who, Profile.full_name, Profile.department, Profile.employee_no))
 
 
 async def pending_page(session: AsyncSession, actor: Actor, *, now: datetime, course_id: str | None = None,

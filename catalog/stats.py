@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.courses import SEAT_HOLDING
 from db.clock import SEOUL
+from db.matching import contains
 from db.models import Cohort, Course, Enrollment
 
 
@@ -160,8 +161,7 @@ async def course_page(session: AsyncSession, *, year: int, text: str = "", offse
     offset = max(offset, 0)
     where = [Cohort.year == year]
     if text.strip():
-        like = f"%{text.strip()}%"
-        where.append(Course.title.ilike(like) | Course.title_en.ilike(like) | Course.id.ilike(like))
+        where.append(contains(text.strip(), Course.title, Course.title_en, Course.id))
     courses = (await session.execute(
         select(Course.id, Course.title, Course.title_en, Course.category, func.count(), func.sum(Cohort.capacity),
                func.count(Cohort.capacity), func.count().over())

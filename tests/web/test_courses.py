@@ -24,6 +24,7 @@ async def test_the_course_list_finds_a_course_and_counts_its_requests(dash):
         page = (await c.get("/dashboard/courses?q=엑셀 실무 테스트")).text
         assert "엑셀 실무 테스트과정" in page and 'href="/dashboard/pending?course=dash-test">3<' in page
         assert "맞는 과정이 없습니다" in (await c.get("/dashboard/courses?q=zzqqxx")).text
+        assert "맞는 과정이 없습니다" in (await c.get("/dashboard/courses", params={"q": "%"})).text  # not "all"
 
 
 async def test_a_course_shows_each_cohorts_seats_and_a_roster_with_names(dash):
