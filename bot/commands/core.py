@@ -71,23 +71,31 @@ def cmd_run(args) -> int:
 
 
 async def _open(settings: Settings, *, prepare: bool = True):
-    """The engine and sessions of a command; a database that cannot be opened is one line (CliError), not a
-    traceback: the server down or unreachable, a bad URL, or (as the bot's own role) a schema behind head."""
-    from bot.app import SchemaNotAtHead, prepare_database
-    from bot.cli import CliError
+    """The engine and sessions of a command (the database migrated and seeded unless `prepare` is False)."""
     from db.session import make_engine, make_sessionmaker
 
     engine = make_engine(settings.database_url)
     if prepare:
         try:
-            await prepare_database(engine, settings.clock())
-        except SchemaNotAtHead as exc:
+            await prepared(engine, settings)
+        except BaseException:
             await engine.dispose()
-            raise CliError(str(exc)) from None
-        except (OSError, SQLAlchemyError) as exc:
-            await engine.dispose()
-            raise unreachable(exc) from None
+            raise
     return engine, make_sessionmaker(engine)
+
+
+async def prepared(engine, settings: Settings) -> int:
+    """`prepare_database` (the rows seeded), with a database that cannot be opened as one line (CliError), not a
+    traceback: the server down or unreachable, a bad URL, or (as the bot's own role) a schema behind head."""
+    from bot.app import SchemaNotAtHead, prepare_database
+    from bot.cli import CliError
+
+    try:
+        return await prepare_database(engine, settings.clock())
+    except SchemaNotAtHead as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        raise unreachable(exc) from None
 
 
 def unreachable(exc: BaseException) -> Exception:

@@ -76,6 +76,7 @@ def cmd_serve(args) -> int:
     import asyncio
 
     from bot.commands.core import _open
+    from web.app import listen_socket
 
     settings = Settings.from_env()
 
@@ -84,25 +85,23 @@ def cmd_serve(args) -> int:
         await engine.dispose()
 
     asyncio.run(prepare())
-    print(f"staff dashboard on http://{args.host}:{args.port}/dashboard/ "
-          f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
-    if args.workers > 1:
-        return _serve_workers(args)
-    return asyncio.run(_serve_here(args, settings))
-
-
-def _serve_workers(args) -> int:
-    """uvicorn's worker processes on our own listening socket: uvicorn's would leave Nagle on (see listen_socket)."""
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    from web.app import listen_socket
-
-    try:
+    try:  # our own socket for one process or uvicorn's workers: uvicorn's would leave Nagle on (see listen_socket)
         sock = listen_socket(args.host, args.port)
     except OSError as exc:
         print(f"hrdbot dashboard: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
         return 2
+    print(f"staff dashboard on http://{args.host}:{args.port}/dashboard/ "
+          f"(links: hrdbot dashboard link --user ID, or /dashboard in the bot)", file=sys.stderr)
+    if args.workers > 1:
+        return _serve_workers(args, sock)
+    return asyncio.run(_serve_here(settings, sock))
+
+
+def _serve_workers(args, sock) -> int:
+    """uvicorn's worker processes, each accepting on `sock`."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     sock.set_inheritable(True)
     config = uvicorn.Config("bot.commands.dashboard:asgi_app", factory=True, workers=args.workers,
                             log_level="warning", access_log=False, server_header=False)
@@ -113,15 +112,10 @@ def _serve_workers(args) -> int:
     return 0
 
 
-async def _serve_here(args, settings: Settings) -> int:
+async def _serve_here(settings: Settings, sock) -> int:
     from db.session import make_engine, make_sessionmaker
-    from web.app import create_app, listen_socket, server
+    from web.app import create_app, server
 
-    try:
-        sock = listen_socket(args.host, args.port)
-    except OSError as exc:
-        print(f"hrdbot dashboard: cannot listen on {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
-        return 2
     engine = make_engine(settings.database_url)
     try:
         await server(create_app(web_config(settings, make_sessionmaker(engine), settings.clock()))).serve(sockets=[sock])

@@ -6,7 +6,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.commands.core import unreachable
+from bot.commands.core import prepared, unreachable
 from bot.settings import Settings
 
 
@@ -43,18 +43,12 @@ async def cmd_upgrade(_args) -> int:
 
 
 async def cmd_seed(_args) -> int:
-    from bot.app import SchemaNotAtHead, prepare_database
-    from bot.cli import CliError
     from db.session import make_engine
 
     settings = Settings.from_env()
     engine = make_engine(settings.database_url)
     try:
-        added = await prepare_database(engine, settings.clock())
-    except SchemaNotAtHead as exc:  # the bot's own role cannot migrate: the owner does
-        raise CliError(str(exc)) from None
-    except (OSError, SQLAlchemyError) as exc:
-        raise unreachable(exc) from None
+        added = await prepared(engine, settings)
     finally:
         await engine.dispose()
     print(f"seeded: {added} new rows")
@@ -121,7 +115,7 @@ async def _apply(role: str, database: str) -> str | None:
         reason = exc.orig.__cause__ or exc.orig
         return f"{type(reason).__name__}: {str(reason).splitlines()[0]}"
     except OSError as exc:
-        return f"cannot open the database ({type(exc).__name__}: {exc})"
+        return str(unreachable(exc))
     finally:
         await engine.dispose()
     return None

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.commands.core import _open
 from bot.commands.imports import register
 from bot.settings import Settings
 
@@ -24,12 +25,6 @@ def round_json(info) -> dict:
             "selection": info.selection, "selection_note": info.selection_note,
             "events": [{"kind": e.kind, "start": e.start_on.isoformat(), "end": e.end_on.isoformat(),
                         "precision": e.precision} for e in info.events]}
-
-
-async def _open(settings: Settings):
-    from bot.commands.core import _open as open_database
-
-    return await open_database(settings)
 
 
 async def cmd_exams(args) -> int:
